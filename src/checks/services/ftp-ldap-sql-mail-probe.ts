@@ -1,0 +1,152 @@
+// Shared plumbing of the part-2 service probes (ftp, smtp, pop, imap, nntp, ldap, mysql, pgsql): one deadline for
+// the whole check, step-named messages, and results that are values. (Named with the owned prefixes of this
+// workstream; its job is "probe"; a rename to probe.ts is welcome once the parallel work settles.)
+import { hostname } from "node:os";
+import { performance } from "node:perf_hooks";
+import type { CheckResult } from "../types.js";
+
+/** What a part-2 service probe needs to know about its target; a structural subset of part 1's CheckTarget. */
+export interface ProbeTarget {
+  /** IP address of the real server (IPv6 without brackets). */
+  readonly host: string;
+  /** The port the check talks to (checkport, else the real's port, else the service's default). */
+  readonly port: number;
+  readonly request: string;
+  readonly receive: string;
+  readonly login: string;
+  readonly passwd: string;
+  readonly database: string;
+  /** Bounds the whole check (negotiatetimeout). */
+  readonly timeoutMs: number;
+  /** Verify the TLS certificate chain and name (pops, imaps, ldaps); default false: back-ends are addressed by IP. */
+  readonly tlsVerify?: boolean;
+}
+
+/** Thrown inside a probe to end it with a down result naming the failing step; never escapes a checker. */
+export class ProbeFailure extends Error {
+  readonly step: string;
+  constructor(step: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.step = step;
+  }
+}
+
+/** `host:port`, with IPv6 in brackets, as operators write it. */
+export function hostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** The name this host gives itself in protocol greetings and anonymous FTP passwords (HOSTNAME env, else uname -n). */
+export function localName(): string {
+  return process.env["HOSTNAME"] || hostname();
+}
+
+/** A compact, single-line description of an error for a check message (never includes credentials we sent). */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    const text = err.message.replace(/\s+/g, " ").trim();
+    return typeof code === "string" && !text.includes(code) ? `${code} ${text}`.trim() : text || err.name;
+  }
+  return String(err);
+}
+
+/** Remove every occurrence of a secret from a message (libraries sometimes echo what they sent). */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length > 0) out = out.split(s).join("***");
+  return out;
+}
+
+/** The one running check: its combined signal (caller's abort + own deadline) and the step being performed. */
+export interface Probe {
+  readonly signal: AbortSignal;
+  /** Name of the step in progress; a failure's message starts with it. */
+  step: string;
+  /** Milliseconds left until the deadline (never below 1). */
+  remainingMs(): number;
+  /** Rejects as soon as the probe is aborted or timed out; race library calls that have no AbortSignal against it. */
+  readonly aborted: Promise<never>;
+}
+
+/** Why the probe's signal fired, as a message fragment. */
+function abortReason(signal: AbortSignal, timeoutMs: number): string {
+  const reason: unknown = signal.reason;
+  if (typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError") return `timed out after ${timeoutMs} ms`;
+  return "aborted";
+}
+
+/**
+ * Run `body` as one check bounded by `timeoutMs` and `signal`; resolve a CheckResult, never reject.
+ * `where` names the target in messages (e.g. `127.0.0.1:143`); `secrets` are scrubbed from every message.
+ * `cleanup` runs once when the probe ends, however it ends, so sockets close at the deadline, not later.
+ */
+export async function runProbe(
+  where: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+  secrets: readonly string[],
+  body: (probe: Probe) => Promise<string>,
+): Promise<CheckResult> {
+  const started = performance.now();
+  const deadline = started + timeoutMs;
+  const combined = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, timeoutMs))]);
+  let rejectAborted: (err: Error) => void = () => undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    rejectAborted = reject;
+  });
+  aborted.catch(() => undefined); // observed by races only; never an unhandled rejection
+  const onAbort = (): void => rejectAborted(new ProbeFailure(probe.step, abortReason(combined, timeoutMs), { cause: combined.reason }));
+  const probe: Probe = {
+    signal: combined,
+    step: "connect",
+    remainingMs: () => Math.max(1, Math.ceil(deadline - performance.now())),
+    aborted,
+  };
+  if (combined.aborted) onAbort();
+  else combined.addEventListener("abort", onAbort, { once: true });
+  try {
+    const okMessage = await Promise.race([body(probe), aborted]);
+    return { ok: true, message: redact(`${okMessage} on ${where}`, secrets), durationMs: performance.now() - started };
+  } catch (err) {
+    // After the deadline every library error is a consequence of our abort: report the timeout, not the echo.
+    const failure =
+      combined.aborted && !(err instanceof ProbeFailure && err.message.startsWith("timed out"))
+        ? new ProbeFailure(probe.step, abortReason(combined, timeoutMs), { cause: err })
+        : err;
+    const step = failure instanceof ProbeFailure ? failure.step : probe.step;
+    const text = failure instanceof ProbeFailure ? failure.message : describeError(failure);
+    const cause = failure instanceof ProbeFailure && failure.cause !== undefined ? failure.cause : failure;
+    return {
+      ok: false,
+      message: redact(`${step} on ${where}: ${text}`, secrets),
+      durationMs: performance.now() - started,
+      cause: redactCause(cause, secrets),
+    };
+  } finally {
+    combined.removeEventListener("abort", onAbort);
+  }
+}
+
+/** A cause safe to log: an Error keeps its class name and code, with secrets scrubbed from the text. */
+function redactCause(cause: unknown, secrets: readonly string[]): unknown {
+  if (!(cause instanceof Error)) return cause;
+  const copy = new Error(redact(cause.message, secrets));
+  copy.name = cause.name;
+  const code = (cause as { code?: unknown }).code;
+  if (code !== undefined) Object.assign(copy, { code });
+  return copy;
+}
+
+/**
+ * Compile an ldirectord receive string (a Perl regex, unanchored, no flags) as a JS RegExp.
+ * Returns undefined for an empty receive; throws a ProbeFailure naming the pattern when it does not compile.
+ */
+export function receivePattern(receive: string): RegExp | undefined {
+  if (receive === "") return undefined;
+  try {
+    return new RegExp(receive);
+  } catch (err) {
+    throw new ProbeFailure("receive", `receive /${receive}/ is not a valid regular expression: ${describeError(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,52 @@
+// service=pgsql: connect with login/passwd/database, run the request, up when it returns at least one row
+// (LDIRECTORD.md §2.3). Client: pg (node-postgres, well kept). An abort ends the client, which destroys a
+// socket that is still connecting or running a query.
+import pg from "pg";
+import type { CheckResult } from "../types.js";
+import { ProbeFailure, describeError, hostPort, runProbe } from "./ftp-ldap-sql-mail-probe.js";
+import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
+import { requireSqlSettings, sqlStep } from "./sql-requirements.js";
+
+/** A pg error with its SQLSTATE, which names the failure class (28P01 = wrong password, 3D000 = no database). */
+function pgReason(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  const text = describeError(err);
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !text.includes(code) ? `${text} (SQLSTATE ${code})` : text;
+}
+
+/** Check a PostgreSQL server. An empty database is the login's own database, as libpq (and DBD::Pg) do. */
+export async function checkPgsql(target: ProbeTarget, signal: AbortSignal): Promise<CheckResult> {
+  const where = `${hostPort(target.host, target.port)}${target.database === "" ? "" : `/${target.database}`}`;
+  return runProbe(where, target.timeoutMs, signal, [target.passwd], async (probe) => {
+    requireSqlSettings("pgsql", target);
+    const client = new pg.Client({
+      host: target.host,
+      port: target.port,
+      user: target.login,
+      password: target.passwd,
+      ...(target.database === "" ? {} : { database: target.database }),
+      connectionTimeoutMillis: probe.remainingMs(),
+      application_name: "ldirectord-ts",
+    });
+    // Errors after a failure (server gone mid-session) must not become unhandled 'error' events.
+    client.on("error", () => undefined);
+    const onAbort = (): void => void client.end().catch(() => undefined);
+    probe.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      probe.step = `connect as ${target.login}`;
+      await client.connect().catch((err: unknown) => {
+        throw new ProbeFailure(probe.step, pgReason(err), { cause: err });
+      });
+      probe.step = sqlStep(target.request);
+      const result = await client.query({ text: target.request, query_timeout: probe.remainingMs() } as pg.QueryConfig).catch((err: unknown) => {
+        throw new ProbeFailure(probe.step, pgReason(err), { cause: err });
+      });
+      const rows = result.rowCount ?? result.rows.length;
+      if (rows < 1) throw new ProbeFailure(probe.step, "returned no rows");
+      return `${probe.step}: ${rows} row${rows === 1 ? "" : "s"}`;
+    } finally {
+      probe.signal.removeEventListener("abort", onAbort);
+      await client.end().catch(() => undefined);
+    }
+  });
+}
