@@ -1,8 +1,19 @@
 // Entry point of the configuration: find, read, parse and validate ldirectord.cf.
-// CONTRACT (owned by the configuration work; bodies are filled in there):
+// lexer.ts (text → lines) → parser.ts (lines → AST) → validate.ts (AST → DirectorConfig).
+import { readFile } from "node:fs/promises";
+import { ConfigError, ConfigNotFoundError } from "../errors.js";
+import { Diagnostics } from "./diagnostics.js";
+import { decodeConfig, splitLines } from "./lexer.js";
+import { locateConfigFile } from "./locate.js";
+import { checkSectionScopes, parseLines } from "./parser.js";
+import { cachedResolver, systemResolveHost } from "./resolve.js";
+import { lookupServicePort } from "./services.js";
 import type { ConfigDiagnostic, DirectorConfig } from "./types.js";
+import { validateAst } from "./validate.js";
 
 export type * from "./types.js";
+export { receiveRegExp } from "./receive-regex.js";
+export { configCandidates, DEFAULT_CONFIG_NAME } from "./locate.js";
 
 /** Options of parseConfig. */
 export interface ParseOptions {
@@ -20,10 +31,32 @@ export interface ParseResult {
 
 /** Parse and validate config text (a Buffer is decoded leniently: invalid UTF-8 inside comments is harmless). Never throws for bad input. */
 export async function parseConfig(text: string | Buffer, file: string, options: ParseOptions = {}): Promise<ParseResult> {
-  void text;
-  void file;
-  void options;
-  throw new Error("parseConfig: not implemented yet");
+  const diags = new Diagnostics(file);
+  const decoded = decodeConfig(text);
+  const { lines, firstCrlfLine } = splitLines(decoded);
+  if (firstCrlfLine !== undefined) {
+    diags.warning("crlf", firstCrlfLine, "the file has CRLF (Windows) line ends; read as LF (ldirectord keeps the CR in global values and rejects yes/no directives)");
+  }
+  for (const l of lines) {
+    if (l.text.includes("\uFFFD") && !/^\s*#/.test(l.text) && !/#.*\uFFFD/.test(l.text)) {
+      diags.warning("invalid-utf8", l.line, "the line contains bytes that are not valid UTF-8 outside a comment (shown as U+FFFD); save the file as UTF-8");
+    }
+  }
+  const ast = parseLines(lines, diags);
+  checkSectionScopes(ast, diags);
+  const userService = options.resolveService;
+  const config = await validateAst(ast, file, diags, {
+    resolveHost: cachedResolver(options.resolveHost ?? systemResolveHost),
+    resolveService: (name, protocol) => {
+      try {
+        return userService !== undefined ? userService(name, protocol) : lookupServicePort(name, protocol);
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  const diagnostics = diags.sorted();
+  return config !== undefined && !diags.hasErrors ? { config, diagnostics } : { diagnostics };
 }
 
 /**
@@ -31,14 +64,19 @@ export async function parseConfig(text: string | Buffer, file: string, options: 
  * no NAME means `ldirectord.cf`. Resolves to an absolute path; throws ConfigNotFoundError.
  */
 export async function locateConfig(name: string | undefined, haDir: string): Promise<string> {
-  void name;
-  void haDir;
-  throw new Error("locateConfig: not implemented yet");
+  return locateConfigFile(name, haDir);
 }
 
 /** locateConfig + read + parseConfig; throws ConfigError (with every diagnostic) when the config has errors. */
 export async function loadConfig(name: string | undefined, options: ParseOptions & { readonly haDir: string }): Promise<DirectorConfig> {
-  void name;
-  void options;
-  throw new Error("loadConfig: not implemented yet");
+  const path = await locateConfig(name, options.haDir);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new ConfigNotFoundError(path, [path], { cause: err });
+  }
+  const result = await parseConfig(bytes, path, options);
+  if (result.config === undefined) throw new ConfigError(result.diagnostics);
+  return result.config;
 }

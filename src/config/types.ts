@@ -186,7 +186,9 @@ export interface GlobalSettings {
   readonly maintenancedir?: string;
   /** Global checkinterval (seconds); also each virtual's default. */
   readonly checkinterval: number;
-  /** Global fallback servers per family, as written (a virtual gets a copy with its port when none is given). */
+  /** Global fallback servers per family, as written (a virtual gets a copy with its port when none is given: port 0 here). */
+  readonly fallback?: FallbackServer;
+  readonly fallback6?: FallbackServer;
   readonly fallbackcommand?: string;
   readonly alerts: AlertSettings;
 }
