@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { createOperations, type Operations } from "../../../src/ops/index.js";
 import type { RealTransition } from "../../../src/daemon/hooks.js";
 import type { AlertSettings, VirtualService } from "../../../src/config/types.js";
@@ -14,7 +14,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function memoryLogger(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
+function memoryLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   return { lines, logger: pino({ level: "debug" }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) }) };
 }
