@@ -146,6 +146,16 @@ export function createLogger(options: LoggerOptions = {}): DaemonLogger {
     sink.stream,
   );
   SCRUBBERS.set(logger, scrubber);
+  // pino serializes child bindings once, at child(), without formatters.bindings: scrub them there. Children are
+  // created with Object.create(parent), so grandchildren inherit this override.
+  const protoChild = (Object.getPrototypeOf(logger) as Logger).child;
+  Object.defineProperty(logger, "child", {
+    value: function (this: Logger, bindings: Record<string, unknown>, opts?: Parameters<Logger["child"]>[1]): Logger {
+      return protoChild.call(this, scrubber.value(bindings) as Record<string, unknown>, opts) as unknown as Logger;
+    },
+    writable: true,
+    configurable: true,
+  });
   const usr1 = options.handleUsr1 ?? options.target?.kind === "file";
   const onUsr1 = (): void => sink.reopen();
   if (usr1 && options.debug !== true && options.supervised !== true) process.on("SIGUSR1", onUsr1);

@@ -88,7 +88,9 @@ export function createMonitorFiles(deps: { readonly logger: Logger; readonly scr
         return;
       }
       dropping.delete(v.monitorfile);
-      s.write(formatMonitorLine(v, r, result.ok, deps.scrub(result.message), process.pid, at));
+      // Scrub the parts before the id squeezes colons (a URL password is only recognisable as a URL), then the line.
+      const shown = { ...r, request: deps.scrub(r.request), receive: deps.scrub(r.receive) };
+      s.write(deps.scrub(formatMonitorLine(v, shown, result.ok, deps.scrub(result.message), process.pid, at)));
     },
     reopen() {
       broken.clear();
