@@ -90,7 +90,14 @@ export async function runProbe(
 ): Promise<CheckResult> {
   const started = performance.now();
   const deadline = started + timeoutMs;
-  const combined = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, timeoutMs))]);
+  // Our own timer rather than AbortSignal.any([signal, AbortSignal.timeout(ms)]): Node holds a timeout signal
+  // weakly inside any(), and a collected one never fires (seen here: a check hanging 30 s instead of 1 s).
+  const controller = new AbortController();
+  const combined = controller.signal;
+  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")), Math.max(1, timeoutMs));
+  const onOuterAbort = (): void => controller.abort(signal.reason);
+  if (signal.aborted) onOuterAbort();
+  else signal.addEventListener("abort", onOuterAbort, { once: true });
   let rejectAborted: (err: Error) => void = () => undefined;
   const aborted = new Promise<never>((_resolve, reject) => {
     rejectAborted = reject;
@@ -124,6 +131,8 @@ export async function runProbe(
       cause: redactCause(cause, secrets),
     };
   } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", onOuterAbort);
     combined.removeEventListener("abort", onAbort);
   }
 }
