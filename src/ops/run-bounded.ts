@@ -25,7 +25,15 @@ export function runBounded(argv: readonly string[], o: { readonly timeoutMs: num
     let output = "";
     let timedOut = false;
     let settled = false;
-    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], env: o.env ?? process.env });
+    // Own process group, so a timeout kills the script's children too (a shell's `sleep` would keep running).
+    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], env: o.env ?? process.env, detached: true });
+    const signalGroup = (sig: NodeJS.Signals): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, sig);
+      } catch {
+        child.kill(sig);
+      }
+    };
     const keep = (d: Buffer): void => {
       output = (output + d.toString()).slice(-2048);
     };
@@ -34,8 +42,8 @@ export function runBounded(argv: readonly string[], o: { readonly timeoutMs: num
     let kill: NodeJS.Timeout | undefined;
     const term = setTimeout(() => {
       timedOut = true;
-      child.kill("SIGTERM");
-      kill = setTimeout(() => child.kill("SIGKILL"), o.killAfterMs ?? 5_000);
+      signalGroup("SIGTERM");
+      kill = setTimeout(() => signalGroup("SIGKILL"), o.killAfterMs ?? 5_000);
     }, o.timeoutMs);
     const done = (r: Omit<RunOutcome, "argv" | "output" | "durationMs" | "timedOut">): void => {
       if (settled) return;
@@ -46,5 +54,13 @@ export function runBounded(argv: readonly string[], o: { readonly timeoutMs: num
     };
     child.on("error", (err) => done({ code: null, signal: null, error: err.message }));
     child.on("close", (code, signal) => done({ code, signal }));
+    // A command that leaves a background process holding its stdout (it started a daemon) has still finished.
+    child.on("exit", (code, signal) => {
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        done({ code, signal });
+      }, 500).unref();
+    });
   });
 }
