@@ -96,7 +96,7 @@ describe("monitorfile", () => {
     expect(rotated[0]).toMatch(new RegExp(`^\\[\\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\\] \\[${process.pid}\\] negotiate http tcp 192\\.0\\.2\\.10 80 1 gate /  \\[up\\] HTTP/1\\.1 200 OK$`));
     expect(rotated[1]).toMatch(/\[down\] GET http:\/\/192\.0\.2\.10\/: status 503$/);
     expect((await readFile(f1, "utf8")).trimEnd().split("\n")).toHaveLength(1);
-    expect(await readFile(f2, "utf8")).toMatch(/negotiate smtp tcp 192\.0\.2\.10 25 1 gate \/  \[up\] -\n$/);
+    expect(await readFile(f2, "utf8")).toMatch(/negotiate smtp tcp 192\.0\.2\.10 25 1 gate \/ {2}\[up\] -\n$/);
   });
 });
 
