@@ -31,7 +31,8 @@ export async function checkLdap(target: ProbeTarget, signal: AbortSignal, tls: b
       // Library timers as a second line of defence; our deadline (probe.aborted) is what bounds the check.
       timeout: target.timeoutMs,
       connectTimeout: target.timeoutMs,
-      tlsOptions: { rejectUnauthorized: target.tlsVerify === true },
+      // ldapts speaks TLS whenever tlsOptions is given, whatever the URL says: pass it for ldaps only.
+      ...(tls ? { tlsOptions: { rejectUnauthorized: target.tlsVerify === true } } : {}),
     });
     const onAbort = (): void => void client.unbind().catch(() => undefined);
     probe.signal.addEventListener("abort", onAbort, { once: true });
