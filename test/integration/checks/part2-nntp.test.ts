@@ -1,6 +1,7 @@
 // service=nntp against a real NNTP server (the nntp-server library, nodeca's reader server) on loopback:
 // healthy, a server refusing readers (400 greeting), refused, silent, abort.
 import { createRequire } from "node:module";
+import type { Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkNntp } from "../../../src/checks/services/nntp.js";
 import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
@@ -20,7 +21,7 @@ async function startNntp(refuse: boolean): Promise<{ port: number; close: () => 
   const options: Record<string, unknown> = {};
   if (refuse) {
     options["session"] = {
-      create(_server: unknown, socket: import("node:net").Socket) {
+      create(_server: unknown, socket: Socket) {
         socket.end("400 Service temporarily unavailable\r\n");
       },
     };
