@@ -86,6 +86,10 @@ export function createOperations(initial: DirectorConfig, deps: OperationsDeps):
     void p.finally(() => pending.delete(p));
   };
 
+  // logrotate's `kill -USR1` reopens the monitorfiles too (the logger reopens its own file on the same signal).
+  const onUsr1 = (): void => monitor.reopen();
+  process.on("SIGUSR1", onUsr1);
+
   if (config.globals.fork) logger.info("fork=yes: ignored, every check already runs concurrently in one process");
 
   const hooks: DirectorHooks = {
@@ -130,6 +134,7 @@ export function createOperations(initial: DirectorConfig, deps: OperationsDeps):
     reopen: () => monitor.reopen(),
     async close() {
       const bound = deps.closeTimeoutMs ?? 5_000;
+      process.off("SIGUSR1", onUsr1);
       maintenance.close();
       const delivered = await alerter.close(bound);
       if (!delivered) logger.warn({ withinMs: bound }, "email alerts still undelivered at stop");

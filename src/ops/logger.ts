@@ -5,8 +5,8 @@
 // falling back to stderr with one warning when there is no syslog socket; no target → JSON lines on stderr.
 //
 // Log rotation: call reopen() after logrotate has moved the file. createLogger installs a SIGUSR1 handler that does
-// so (for `postrotate kill -USR1`), removed by close(); SIGHUP is the daemon's reload signal, and the daemon's
-// reload also calls reopen() so `kill -HUP` after rotation works too. Pass handleUsr1: false to opt out.
+// so (for `postrotate kill -USR1`), removed by close(); createOperations reopens the monitorfiles on the same signal.
+// SIGHUP stays the daemon's reload signal (the daemon may call reopen() there too). handleUsr1: false opts out.
 //
 // Secrets: every line goes through a scrubber (passwd/secret values of the config, `user:password@` in URLs,
 // keys named passwd/password/secret). createOperations feeds it the config's secrets (see scrubberOf).
