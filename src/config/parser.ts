@@ -32,6 +32,13 @@ function toDirective(src: SourceLine, diags: Diagnostics): DirectiveNode | undef
     );
     return undefined;
   }
+  if (/\s(\\\\|\/\/)/.test(m[3] ?? "")) {
+    diags.warning(
+      "trailing-text",
+      src.line,
+      `${name}=: "\\\\" and "//" do not start comments in ldirectord.cf; only # does (write # before the comment)`,
+    );
+  }
   if (/[\u00a0\u3000\u2000-\u200a]/u.test(trimmed)) {
     diags.warning("unicode-space", src.line, `non-ASCII blank (e.g. U+3000 ideographic space) after the value of ${name} is treated as a blank`);
   }

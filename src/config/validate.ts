@@ -325,14 +325,16 @@ function parseVirtualHead(node: DirectiveNode, family: Family, diags: Diagnostic
 }
 
 /** Resolve a host token to a canonical address of the family, reporting problems with the directive's name. */
-async function resolveHostToken(
+function resolveHostToken(
   token: HostToken,
   family: Family,
   what: string,
   line: number,
   diags: Diagnostics,
   resolveHost: HostResolver,
-): Promise<string | undefined> {
+): string | undefined | Promise<string | undefined> {
+  // Literals are answered synchronously: no promise per real server in a 10,000-real file.
+  if (token.kind === "name") return resolveHostName(token, family, what, line, diags, resolveHost);
   if (token.kind === "ipv4") {
     if (family === 6) {
       diags.error("wrong-family", line, `${what}: ${token.text} is an IPv4 address in an IPv6 context; use the IPv4 directive (virtual=/real=/fallback=)`);
@@ -354,6 +356,17 @@ async function resolveHostToken(
     if (c === undefined) diags.error("bad-address", line, `${what}: "[${token.text}]" is not a valid IPv6 address`);
     return c;
   }
+  return undefined;
+}
+
+async function resolveHostName(
+  token: HostToken,
+  family: Family,
+  what: string,
+  line: number,
+  diags: Diagnostics,
+  resolveHost: HostResolver,
+): Promise<string | undefined> {
   const found = await resolveHost(token.text, family);
   const c = found === undefined ? undefined : family === 6 ? canonicalIpv6(found) : parseIpv4(found).ok ? found : undefined;
   if (c === undefined) {
@@ -723,7 +736,8 @@ async function buildVirtual(
   const seenReals = new Map<string, number>();
   for (const { value: r, line } of d.reals) {
     const what = `${family === 6 ? "real6" : "real"}=${r.host.kind === "ipv6" ? `[${r.host.text}]` : r.host.text}`;
-    const first = await resolveHostToken(r.host, family, what, line, diags, opts.resolveHost);
+    const firstR = resolveHostToken(r.host, family, what, line, diags, opts.resolveHost);
+    const first = firstR instanceof Promise ? await firstR : firstR;
     let addresses: string[] = [];
     if (first !== undefined) addresses = [first];
     if (r.rangeEnd !== undefined) {
@@ -750,7 +764,9 @@ async function buildVirtual(
     if (addresses.length === 0) continue;
     let rport = 0;
     if (r.port !== undefined) {
-      const p = resolvePort(r.port, protocol, `${what}:${r.port}`, line, diags, opts, 0);
+      // ldirectord looks a real's service name up for any protocol (getservbyname(name, "")): own protocol first.
+      const p = /^\d+$/.test(r.port) || protocol === "fwm" ? resolvePort(r.port, protocol, `${what}:${r.port}`, line, diags, opts, 0)
+        : (opts.resolveService(r.port, protocol) ?? resolvePort(r.port, "fwm", `${what}:${r.port}`, line, diags, opts, 0));
       if (p === undefined) continue;
       rport = p;
     }
@@ -915,8 +931,36 @@ async function buildVirtual(
   };
 }
 
+/** Start every host-name lookup at once, so N slow names cost one resolver timeout, not N (the resolver caches). */
+function prefetchHosts(ast: ConfigAst, resolveHost: HostResolver): void {
+  const start = (token: HostToken | undefined, family: Family): void => {
+    if (token?.kind === "name") void resolveHost(token.text, family);
+  };
+  const fallback = (n: DirectiveNode, family: Family): void => {
+    const f = parseFallbackSpec(n.value);
+    if (f.ok) start(f.value.host, family);
+  };
+  for (const n of ast.globals) if (n.name === "fallback" || n.name === "fallback6") fallback(n, n.name === "fallback6" ? 6 : 4);
+  for (const v of ast.virtuals) {
+    const family: Family = v.head.name === "virtual6" ? 6 : 4;
+    const hp = parseHostPort(v.head.value.split(/\s+/)[0] ?? "", false);
+    if (hp.ok) start(hp.value.host, family);
+    for (const n of v.body) {
+      // Only lines whose address part has a letter outside brackets can name a host (cheap test: 10k literal reals).
+      if ((n.name === "real" || n.name === "real6") && /[A-Za-z]/.test((n.value.split(/\s/, 1)[0] ?? "").replace(/\[[^\]]*\]/g, ""))) {
+        const r = parseRealSpec(n.value);
+        if (r.ok) {
+          start(r.value.host, family);
+          start(r.value.rangeEnd, family);
+        }
+      } else if (n.name === "fallback" || n.name === "fallback6") fallback(n, family);
+    }
+  }
+}
+
 /** Validate a parsed file; returns the config when there is no error (diagnostics are in diags either way). */
 export async function validateAst(ast: ConfigAst, file: string, diags: Diagnostics, opts: ValidateOptions): Promise<DirectorConfig | undefined> {
+  prefetchHosts(ast, opts.resolveHost);
   const g = readGlobals(ast.globals, diags);
   const globalFallbacks: { fallback?: FallbackServer; fallback6?: FallbackServer } = {};
   for (const fam of [4, 6] as const) {
