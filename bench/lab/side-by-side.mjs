@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { addressesByNamespace, keepalivedConfig, ldirectordConfig, makeLayout } from "./configs.mjs";
 import { control, setupRealServers } from "./net.mjs";
 import { readRealWeights, realKey } from "../lib/ipvs-proc.mjs";
-import { treeCpuSeconds, memoryMb } from "../lib/proc-stat.mjs";
+import { treeCpuSeconds, treeRssMb } from "../lib/proc-stat.mjs";
 import { median, percentile, round } from "../lib/stats.mjs";
 
 const { values: opt } = parseArgs({
@@ -103,7 +103,7 @@ async function steadyCpu(child) {
   const a = treeCpuSeconds(child.pid);
   await sleep(CPU_WINDOW_S * 1000);
   const b = treeCpuSeconds(child.pid);
-  return { cpuS: b - a, mem: memoryMb(child.pid) };
+  return { cpuS: b - a, rssMb: treeRssMb(child.pid) };
 }
 
 /** Deterministic pseudo-random numbers (so runs are comparable). */
@@ -177,7 +177,7 @@ try {
     result.cold200Ms.push(round(s.ms));
     const c = await steadyCpu(s.child);
     result.cpu10s.push(round(c.cpuS, 2));
-    result.rssMb = round(c.mem?.rssMb);
+    result.rssMb = round(c.rssMb);
     if (i === RUNS_200 - 1 && TRIALS > 0) {
       result.refused = await detectionTrials(big, servers, "refuse");
       result.hung = await detectionTrials(big, servers, "hang");

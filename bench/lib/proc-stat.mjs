@@ -60,3 +60,11 @@ export function memoryMb(pid) {
     return undefined;
   }
 }
+
+/** Resident set size in MB of `pid` plus its live descendants (keepalived runs a checker child). */
+export function treeRssMb(pid) {
+  let mb = memoryMb(pid)?.rssMb;
+  if (mb === undefined) return undefined;
+  for (const d of descendants(pid)) mb += memoryMb(d)?.rssMb ?? 0;
+  return mb;
+}

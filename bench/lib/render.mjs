@@ -33,7 +33,7 @@ function lab(l) {
   add("Cold start, 3 reals: start → all in table with weight", (d) => d.cold3MedianMs, fmtMs);
   add("Cold start, 200 reals", (d) => d.cold200MedianMs, fmtMs);
   add("CPU seconds over 10 s steady state", (d) => d.cpu10sMedian, (x) => fmt(x, " s", 2));
-  add("RSS", (d) => d.rssMb, (x) => fmt(x, " MB"));
+  add("RSS (process tree)", (d) => d.rssMb, (x) => fmt(x, " MB"));
   add("Detection, refused: p50", (d) => d.refused?.p50Ms, fmtMs);
   add("Detection, refused: p99", (d) => d.refused?.p99Ms, fmtMs);
   add("Detection, hung: p50", (d) => d.hung?.p50Ms, fmtMs);
