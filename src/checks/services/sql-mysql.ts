@@ -1,7 +1,8 @@
 // service=mysql: connect with login/passwd/database, run the request, up when it returns at least one row
-// (LDIRECTORD.md §2.3). Client: mysql2 (well kept, pure JS). An abort destroys the connection at once.
-import { createConnection } from "mysql2/promise";
-import type { Connection } from "mysql2/promise";
+// (LDIRECTORD.md §2.3). Client: mysql2 (well kept, pure JS). We hand it our own socket (its documented `stream`
+// option): mysql2's destroy() only half-closes, and a server busy with a long query would keep that open.
+import { connect } from "node:net";
+import mysql from "mysql2";
 import type { CheckResult } from "../types.js";
 import { ProbeFailure, describeError, hostPort, runProbe } from "./ftp-ldap-sql-mail-probe.js";
 import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
@@ -19,39 +20,44 @@ export async function checkMysql(target: ProbeTarget, signal: AbortSignal): Prom
   const where = `${hostPort(target.host, target.port)}${target.database === "" ? "" : `/${target.database}`}`;
   return runProbe(where, target.timeoutMs, signal, [target.passwd], async (probe) => {
     requireSqlSettings("mysql", target);
-    let conn: Connection | undefined;
-    const onAbort = (): void => conn?.destroy();
+    probe.step = `connect as ${target.login}`;
+    const socket = connect({ host: target.host, port: target.port });
+    const conn = mysql.createConnection({
+      stream: socket,
+      user: target.login,
+      password: target.passwd,
+      ...(target.database === "" ? {} : { database: target.database }),
+      connectTimeout: probe.remainingMs(),
+    });
+    // Fatal errors arrive as 'error' events too; the pending callback reports them, so never let one go unhandled.
+    conn.on("error", () => undefined);
+    const onAbort = (): void => {
+      socket.destroy();
+      conn.destroy();
+    };
     probe.signal.addEventListener("abort", onAbort, { once: true });
+    let queried = false;
     try {
-      probe.step = `connect as ${target.login}`;
-      const connecting = createConnection({
-        host: target.host,
-        port: target.port,
-        user: target.login,
-        password: target.passwd,
-        ...(target.database === "" ? {} : { database: target.database }),
-        connectTimeout: probe.remainingMs(),
-      });
-      // createConnection gives no handle before it settles: if we time out first, destroy it when it does.
-      connecting.then((c) => (probe.signal.aborted ? c.destroy() : undefined)).catch(() => undefined);
-      conn = await connecting.catch((err: unknown) => {
+      await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve()))).catch((err: unknown) => {
         throw new ProbeFailure(probe.step, describeError(err), { cause: err });
       });
       probe.step = sqlStep(target.request);
-      const [result] = await conn.query({ sql: target.request, timeout: probe.remainingMs() }).catch((err: unknown) => {
+      // No per-query timeout: the probe's deadline destroys the connection, which ends the query for us.
+      const result = await new Promise<unknown>((resolve, reject) => conn.query(target.request, (err, rows) => (err ? reject(err) : resolve(rows)))).catch((err: unknown) => {
         throw new ProbeFailure(probe.step, describeError(err), { cause: err });
       });
+      queried = true;
       const rows = mysqlRowCount(result);
       if (rows < 1) throw new ProbeFailure(probe.step, "returned no rows");
       return `${probe.step}: ${rows} row${rows === 1 ? "" : "s"}`;
     } finally {
       probe.signal.removeEventListener("abort", onAbort);
-      if (conn !== undefined) {
-        const c = conn;
-        // A polite COM_QUIT when the connection is healthy; destroy otherwise (never wait past the deadline).
-        if (probe.signal.aborted) c.destroy();
-        else await c.end().catch(() => c.destroy());
-      }
+      // A polite COM_QUIT only after a completed query (after an error mysql2 may never call end()'s callback),
+      // not awaited: the verdict is known, and a server slow to say goodbye must not turn it into a timeout.
+      if (queried && !probe.signal.aborted) {
+        conn.end(() => socket.destroy());
+        setTimeout(() => socket.destroy(), 1000).unref();
+      } else onAbort();
     }
   });
 }

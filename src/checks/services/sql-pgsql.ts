@@ -10,7 +10,7 @@ import { requireSqlSettings, sqlStep } from "./sql-requirements.js";
 /** A pg error with its SQLSTATE, which names the failure class (28P01 = wrong password, 3D000 = no database). */
 function pgReason(err: unknown): string {
   const code = (err as { code?: unknown }).code;
-  const text = describeError(err);
+  const text = err instanceof Error && typeof code === "string" ? err.message.replace(/\s+/g, " ").trim() : describeError(err);
   return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !text.includes(code) ? `${text} (SQLSTATE ${code})` : text;
 }
 
@@ -46,7 +46,9 @@ export async function checkPgsql(target: ProbeTarget, signal: AbortSignal): Prom
       return `${probe.step}: ${rows} row${rows === 1 ? "" : "s"}`;
     } finally {
       probe.signal.removeEventListener("abort", onAbort);
-      await client.end().catch(() => undefined);
+      // Not awaited: the verdict is known, and a server slow to say goodbye must not turn it into a timeout.
+      // end() destroys a socket that is still connecting or querying, and ends an idle one gracefully.
+      void client.end().catch(() => undefined);
     }
   });
 }
