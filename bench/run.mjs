@@ -90,6 +90,8 @@ if (parts.has("host")) {
         peakRssMb: med("peakRssMb"),
         lagP50Ms: med("lagP50Ms"),
         lagP99Ms: med("lagP99Ms"),
+        daemonLagP50Ms: round(median(runs.map((r) => r.daemonLag?.p50Ms))),
+        daemonLagP99Ms: round(median(runs.map((r) => r.daemonLag?.p99Ms))),
       });
     }
     results.host = host;

@@ -2,7 +2,7 @@
 // (negotiate, checkinterval=1) against one nginx listening on N loopback ports. Everything is measured
 // from outside the director: check rate and schedule lag from nginx's arrival log, CPU and peak RSS from /proc.
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync, openSync } from "node:fs";
+import { mkdtempSync, writeFileSync, openSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,7 +47,7 @@ export async function hostRun(n, { warmupS = 5, windowS = 15, extraArgs = [], no
   writeFileSync(cfg, hostConfig(n, path.join(dir, "ldirectord-ts.log")));
   const nginx = await startLoopbackNginx(FIRST_PORT, n);
   const log = openSync(path.join(dir, "director.out"), "w");
-  const child = spawn(process.execPath, [...nodeArgs, bin, "--backend", "dry-run", ...extraArgs, cfg, "start"], { stdio: ["ignore", log, log], cwd: dir });
+  const child = spawn(process.execPath, [...nodeArgs, bin, "--backend", "dry-run", "--run-dir", dir, ...extraArgs, cfg, "start"], { stdio: ["ignore", log, log], cwd: dir });
   let exited;
   child.on("exit", (code, sig) => { exited = { code, sig }; });
   try {
@@ -68,6 +68,9 @@ export async function hostRun(n, { warmupS = 5, windowS = 15, extraArgs = [], no
     const checksPerS = inWindow / seconds;
     const cpuS = cpu1 - cpu0;
     const lags = lagsMs(arrivals, t0, t1);
+    // The daemon's own lag histogram (cumulative since start, bucketed), from its state file when it writes one.
+    const stateFile = path.join(dir, "ldirectord-ts.bench.cf.state.json");
+    const state = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, "utf8")) : undefined;
     return {
       n,
       checksPerS: round(checksPerS),
@@ -77,6 +80,7 @@ export async function hostRun(n, { warmupS = 5, windowS = 15, extraArgs = [], no
       peakRssMb: round(mem?.peakRssMb),
       lagP50Ms: round(percentile(lags, 50)),
       lagP99Ms: round(percentile(lags, 99)),
+      daemonLag: state?.lag === undefined ? undefined : { count: state.lag.count, p50Ms: state.lag.p50Ms, p99Ms: state.lag.p99Ms, maxMs: round(state.lag.maxMs) },
       dir,
     };
   } finally {

@@ -48,7 +48,7 @@ const DIRECTORS = {
   "ldirectord-ts": (layout, tag) => {
     const cfg = `/tmp/bench-${tag}.cf`;
     writeFileSync(cfg, ldirectordConfig(layout, { timeout: TIMEOUT, logfile: `/tmp/ldirectord-ts-${tag}.log` }));
-    return [process.execPath, [bin, "--backend", "ipvsadm", cfg, "start"]];
+    return [process.execPath, [bin, "--backend", "ipvsadm", "--run-dir", "/tmp", cfg, "start"]];
   },
   keepalived: (layout, tag) => {
     const cfg = `/tmp/keepalived-${tag}.conf`;

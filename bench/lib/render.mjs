@@ -8,11 +8,11 @@ const times = (base, ours) => (base && ours ? `${fmt(base / ours, "", base / our
 
 function host(h) {
   const rows = [
-    "| Reals | Checks/s | Of target | CPU (cores) | CPU s / 1,000 checks | Peak RSS | Lag p50 | Lag p99 |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| Reals | Checks/s | Of target | CPU (cores) | CPU s / 1,000 checks | Peak RSS | Gap lag p50 | Gap lag p99 | Scheduler lag p50 | Scheduler lag p99 |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const s of h.sizes) {
-    rows.push(`| ${fmt(s.n)} | ${fmt(s.checksPerS)} | ${fmt(s.sustained * 100, " %", 1)} | ${fmt(s.cpuCores, "", 2)} | ${fmt(s.cpuSPer1000, "", 4)} | ${fmt(s.peakRssMb, " MB")} | ${fmtMs(s.lagP50Ms)} | ${fmtMs(s.lagP99Ms)} |`);
+    rows.push(`| ${fmt(s.n)} | ${fmt(s.checksPerS)} | ${fmt(s.sustained * 100, " %", 1)} | ${fmt(s.cpuCores, "", 2)} | ${fmt(s.cpuSPer1000, "", 4)} | ${fmt(s.peakRssMb, " MB")} | ${fmtMs(s.lagP50Ms)} | ${fmtMs(s.lagP99Ms)} | ${s.daemonLagP50Ms === undefined ? "–" : `≤ ${fmtMs(s.daemonLagP50Ms)}`} | ${s.daemonLagP99Ms === undefined ? "–" : `≤ ${fmtMs(s.daemonLagP99Ms)}`} |`);
   }
   return rows.join("\n");
 }
@@ -58,7 +58,7 @@ function table(t) {
 export function renderTable(r) {
   const out = [];
   if (r.machine) out.push(`Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memGb} GB, Linux ${r.machine.kernel}, Node ${r.machine.node}; ${r.machine.at}`);
-  if (r.host) out.push(`\n### Host: ldirectord-ts --backend dry-run, HTTP negotiate every 1 s against one nginx on N loopback ports (median of ${r.host.runs} runs)\n\n${host(r.host)}`);
+  if (r.host) out.push(`\n### Host: ldirectord-ts --backend dry-run, HTTP negotiate every 1 s against one nginx on N loopback ports (median of ${r.host.runs} runs)\n\n${host(r.host)}\n\nGap lag: time between two checks of the same real as nginx saw them, minus the 1 s interval (includes the check's own duration). Scheduler lag: the daemon's own histogram (actual − scheduled start, bucket upper bound).`);
   if (r.lab) out.push(`\n### Lab kernel (user-mode Linux 6.1, real IPVS), side by side (medians)\n\n${lab(r.lab)}`);
   if (r.table) out.push(`\n### Table writes\n\n${table(r.table)}`);
   if (r.skipped?.length) out.push(`\nSkipped:\n${r.skipped.map((s) => `- ${s}`).join("\n")}`);
