@@ -1,7 +1,7 @@
 // `receive=` strings are Perl regular expressions in ldirectord (`=~ /$receive/`). This converts the Perl-isms
 // that have a JavaScript equivalent and rejects the ones that do not, so a check can use a JS RegExp.
 
-/** A converted pattern: JS source, flags from a leading (?i) / (?s) / (?m), or why it cannot be used. */
+/** A converted pattern: JS source (a leading (?i) / (?s) / (?m) is lowered into it; flags stay empty), or why it cannot be used. */
 export type ConvertedPattern =
   | { readonly ok: true; readonly source: string; readonly flags: string }
   | { readonly ok: false; readonly reason: string };
@@ -32,8 +32,30 @@ export function perlToJs(pattern: string): ConvertedPattern {
     flags = [...new Set(lead[1])].join("");
     src = src.slice(lead[0].length);
   }
+  // The flags are lowered into the pattern itself, so `new RegExp(receive)` works for every consumer.
+  const icase = flags.includes("i");
+  const dotall = flags.includes("s");
+  const multiline = flags.includes("m");
+  const letter = (c: string, inCls: boolean): string => {
+    if (!icase || c.toLowerCase() === c.toUpperCase()) return c;
+    const both = `${c.toLowerCase()}${c.toUpperCase()}`;
+    return inCls ? both : `[${both}]`;
+  };
+  const swapCase = (body: string): string => {
+    let r = "";
+    for (let k = 0; k < body.length; k++) {
+      const ch = body[k] ?? "";
+      if (ch === "\\") {
+        r += ch + (body[k + 1] ?? "");
+        k++;
+      } else r += ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
+    }
+    return r;
+  };
   let out = "";
   let inClass = false;
+  /** Where the current character class's body starts in out (after `[` / `[^`). */
+  let classStart = 0;
   for (let i = 0; i < src.length; i++) {
     const c = src[i] ?? "";
     const next = src[i + 1] ?? "";
@@ -42,7 +64,7 @@ export function perlToJs(pattern: string): ConvertedPattern {
         // \Q…\E quotes a literal.
         const end = src.indexOf("\\E", i + 2);
         const literal = src.slice(i + 2, end === -1 ? src.length : end);
-        out += literal.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+        out += [...literal].map((ch) => (/[.*+?^${}()|[\]\\/-]/.test(ch) ? `\\${ch}` : inClass ? ch : letter(ch, false))).join("");
         i = end === -1 ? src.length : end + 1;
         continue;
       }
@@ -69,7 +91,11 @@ export function perlToJs(pattern: string): ConvertedPattern {
           continue;
         }
       }
-      if (c === "]") inClass = false;
+      if (c === "]") {
+        inClass = false;
+        // Case-insensitive class: add the body again with the case of its letters swapped (escapes kept).
+        if (icase) out += swapCase(out.slice(classStart));
+      }
       out += c;
       continue;
     }
@@ -85,6 +111,7 @@ export function perlToJs(pattern: string): ConvertedPattern {
         out += "\\]";
         i++;
       }
+      classStart = out.length;
       continue;
     }
     if (c === "(" && next === "?") {
@@ -95,12 +122,23 @@ export function perlToJs(pattern: string): ConvertedPattern {
       }
       if (src[i + 2] === ">") return { ok: false, reason: "atomic groups (?>…) have no JavaScript equivalent" };
       if (/^\(\?[imsx-]+[:)]/.test(src.slice(i))) return { ok: false, reason: "inline flags other than a leading (?i) are not supported" };
+      // Group syntax is copied verbatim (its letters are not pattern letters).
+      const g = /^\(\?(?:<[A-Za-z_][A-Za-z0-9_]*>|<=|<!|=|!|:)/.exec(src.slice(i));
+      if (g !== null) {
+        out += g[0];
+        i += g[0].length - 1;
+        continue;
+      }
     }
     if ((c === "+" || c === "*" || c === "?" || c === "}") && next === "+") {
       return { ok: false, reason: "possessive quantifiers (++, *+) have no JavaScript equivalent" };
     }
-    out += c;
+    if (dotall && c === ".") out += "[\\s\\S]";
+    else if (multiline && c === "^") out += "(?<=^|\\n)";
+    else if (multiline && c === "$") out += "(?=\\n|$)";
+    else out += letter(c, false);
   }
+  flags = "";
   try {
     new RegExp(out, flags);
   } catch (err) {
@@ -109,7 +147,7 @@ export function perlToJs(pattern: string): ConvertedPattern {
   return { ok: true, source: out, flags };
 }
 
-/** The RegExp a check uses for a `receive` string from the typed config (a leading (?i) etc. becomes flags). */
+/** The RegExp for a `receive` string of the typed config (already plain JavaScript; a stray leading (?i) still works). */
 export function receiveRegExp(receive: string): RegExp {
   const lead = /^\(\?([ims]+)\)/.exec(receive);
   return lead?.[1] !== undefined ? new RegExp(receive.slice(lead[0].length), lead[1]) : new RegExp(receive);

@@ -480,7 +480,7 @@ function readVirtualBody(v: VirtualNode, family: Family, isFwmark: boolean, diag
           const r = perlToJs(s);
           if (!r.ok) diags.error("bad-regex", n.line, `receive="${s}": not a usable regular expression: ${r.reason}`);
           else {
-            d.receive = r.flags !== "" ? `(?${r.flags})${r.source}` : r.source;
+            d.receive = r.source;
             d.receiveLine = n.line;
           }
         }
@@ -784,7 +784,7 @@ async function buildVirtual(
         diags.error("bad-regex", line, `${what}: per-real receive "${r.receive}" is not a usable regular expression: ${conv.reason}`);
         continue;
       }
-      rReceive = conv.flags !== "" ? `(?${conv.flags})${conv.source}` : conv.source;
+      rReceive = conv.source;
     }
     for (const addr of addresses) {
       const k = serverOf(addr, family, rport);

@@ -248,9 +248,15 @@ describe("receive patterns", () => {
     ["\\Q1+1\\E", "1+1=2", true],
     ["\\Q1+1\\E", "11", false],
     ["OK web[0-9]+", "OK web12", true],
+    ["(?i)[a-c]x", "BX", true],
+    ["(?i)[^a-z]", "Q", false],
+    ["(?s)a.b", "a\nb", true],
+    ["(?m)^b$", "a\nb\nc", true],
   ])("receive=%j on %j → %s", async (pattern, body, match) => {
     const { c } = await ok(`${SECTION}\treceive="${pattern}"\n`);
     expect(receiveRegExp(first(c).receive).test(body)).toBe(match);
+    // The typed config holds a plain JavaScript pattern: consumers may compile it directly.
+    expect(new RegExp(first(c).receive).test(body)).toBe(match);
   });
 });
 
