@@ -48,6 +48,8 @@ export const SYSLOG_FACILITIES: readonly string[] = [
   "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp",
   "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
 ];
+/** An absolute URL (`http://…`), which `request` keeps without a leading "/". */
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** Largest `->` range we expand (one real per address). */
 export const MAX_RANGE = 65536;
 
@@ -470,7 +472,8 @@ function readVirtualBody(v: VirtualNode, family: Family, isFwmark: boolean, diag
       case "request": {
         const s = stringValue(n, diags, "required");
         if (s === "") diags.error("bad-value", n.line, 'request="": expected a non-empty request (remove the line for the default "/")');
-        else if (s !== undefined) d.request = s.startsWith("/") ? s : `/${s}`;
+        // ldirectord adds a leading "/" and strips it again when it builds a URL; an absolute URL (http_proxy) stays as is.
+        else if (s !== undefined) d.request = s.startsWith("/") || ABSOLUTE_URL.test(s) ? s : `/${s}`;
         break;
       }
       case "receive": {
@@ -778,7 +781,7 @@ async function buildVirtual(
         continue;
       }
       // Fixes ldirectord bug B: a request starting with "/" keeps its receive string and thresholds.
-      rRequest = r.request.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(r.request) ? r.request : `/${r.request}`;
+      rRequest = r.request.startsWith("/") || ABSOLUTE_URL.test(r.request) ? r.request : `/${r.request}`;
       const conv = perlToJs(r.receive);
       if (!conv.ok) {
         diags.error("bad-regex", line, `${what}: per-real receive "${r.receive}" is not a usable regular expression: ${conv.reason}`);

@@ -73,6 +73,9 @@ describe("defaults (LDIRECTORD.md 1.2, 1.3)", () => {
   it("request gets a leading slash; checktype=N is combined", async () => {
     const { c } = await ok(`${SECTION}\trequest="health.html"\n\tchecktype=3\n`);
     expect(first(c)).toMatchObject({ request: "/health.html", checktype: "combined", numConnects: 3 });
+    const proxy = await ok('virtual=192.0.2.1:3128\n\treal=198.51.100.1 gate "http://www.example.com/b", "B"\n\trequest="http://www.example.com/robots.txt"\n');
+    expect(first(proxy.c)).toMatchObject({ service: "http_proxy", request: "http://www.example.com/robots.txt" });
+    expect(first(proxy.c).reals[0]?.request).toBe("http://www.example.com/b");
   });
 });
 
