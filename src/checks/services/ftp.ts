@@ -46,7 +46,7 @@ function ftpReason(err: unknown): string {
 }
 
 /**
- * Check an FTP server. Empty request: login and CWD / are enough. Empty receive: a completed download is up
+ * Check an FTP server. No file requested (request "/" or empty): login and CWD / are enough. Empty receive: a completed download is up
  * (ldirectord's empty pattern is Perl's "last successful match", i.e. unpredictable; we choose the sane reading).
  */
 export async function checkFtp(target: ProbeTarget, signal: AbortSignal): Promise<CheckResult> {
@@ -54,7 +54,7 @@ export async function checkFtp(target: ProbeTarget, signal: AbortSignal): Promis
   return runProbe(hostPort(target.host, target.port), target.timeoutMs, signal, [password], async (probe) => {
     const pattern = receivePattern(target.receive);
     // basic-ftp's timeout is per idle socket; our deadline (probe.aborted) bounds the whole check.
-    const client = new Client(target.timeoutMs);
+    const client = new Client(target.timeoutMs + 250);
     const onAbort = (): void => client.close();
     probe.signal.addEventListener("abort", onAbort, { once: true });
     const step = async <T>(name: string, op: () => Promise<T>): Promise<T> => {
@@ -70,8 +70,9 @@ export async function checkFtp(target: ProbeTarget, signal: AbortSignal): Promis
       await step(`login as ${user}`, () => client.login(user, password));
       await step("CWD /", () => client.cd("/"));
       await step("TYPE I", () => client.send("TYPE I"));
-      if (target.request === "") return `login as ${user} and CWD / ok (no request configured)`;
       const path = ftpPath(target.request);
+      // "/" is the config's default request: no file named, so login and CWD / are the check.
+      if (path === "/") return `login as ${user} and CWD / ok (no file requested)`;
       const { sink, body } = boundedSink(FTP_MAX_BODY_BYTES);
       await step(`RETR ${path}`, () => client.downloadTo(sink, path));
       const content = body();

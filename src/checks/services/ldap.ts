@@ -29,8 +29,8 @@ export async function checkLdap(target: ProbeTarget, signal: AbortSignal, tls: b
     const client = new Client({
       url: ldapUrl(target.host, target.port, tls),
       // Library timers as a second line of defence; our deadline (probe.aborted) is what bounds the check.
-      timeout: target.timeoutMs,
-      connectTimeout: target.timeoutMs,
+      timeout: target.timeoutMs + 250,
+      connectTimeout: target.timeoutMs + 250,
       // ldapts speaks TLS whenever tlsOptions is given, whatever the URL says: pass it for ldaps only.
       ...(tls ? { tlsOptions: { rejectUnauthorized: target.tlsVerify === true } } : {}),
     });

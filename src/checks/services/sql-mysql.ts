@@ -6,7 +6,7 @@ import mysql from "mysql2";
 import type { CheckResult } from "../types.js";
 import { ProbeFailure, describeError, hostPort, runProbe } from "./ftp-ldap-sql-mail-probe.js";
 import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
-import { requireSqlSettings, sqlStep } from "./sql-requirements.js";
+import { requireSqlSettings, sqlQuery, sqlStep } from "./sql-requirements.js";
 
 /** Rows a mysql2 result stands for: a SELECT's row count, else the affected rows (DBI's `$sth->rows`). */
 export function mysqlRowCount(result: unknown): number {
@@ -27,7 +27,8 @@ export async function checkMysql(target: ProbeTarget, signal: AbortSignal): Prom
       user: target.login,
       password: target.passwd,
       ...(target.database === "" ? {} : { database: target.database }),
-      connectTimeout: probe.remainingMs(),
+      // Library timer only as a backstop, just after our deadline (which names the step that timed out).
+      connectTimeout: probe.remainingMs() + 250,
     });
     // Fatal errors arrive as 'error' events too; the pending callback reports them, so never let one go unhandled.
     conn.on("error", () => undefined);
@@ -41,9 +42,10 @@ export async function checkMysql(target: ProbeTarget, signal: AbortSignal): Prom
       await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve()))).catch((err: unknown) => {
         throw new ProbeFailure(probe.step, describeError(err), { cause: err });
       });
-      probe.step = sqlStep(target.request);
+      const query = sqlQuery(target.request);
+      probe.step = sqlStep(query);
       // No per-query timeout: the probe's deadline destroys the connection, which ends the query for us.
-      const result = await new Promise<unknown>((resolve, reject) => conn.query(target.request, (err, rows) => (err ? reject(err) : resolve(rows)))).catch((err: unknown) => {
+      const result = await new Promise<unknown>((resolve, reject) => conn.query(query, (err, rows) => (err ? reject(err) : resolve(rows)))).catch((err: unknown) => {
         throw new ProbeFailure(probe.step, describeError(err), { cause: err });
       });
       queried = true;

@@ -5,7 +5,7 @@ import pg from "pg";
 import type { CheckResult } from "../types.js";
 import { ProbeFailure, describeError, hostPort, runProbe } from "./ftp-ldap-sql-mail-probe.js";
 import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
-import { requireSqlSettings, sqlStep } from "./sql-requirements.js";
+import { requireSqlSettings, sqlQuery, sqlStep } from "./sql-requirements.js";
 
 /** A pg error with its SQLSTATE, which names the failure class (28P01 = wrong password, 3D000 = no database). */
 function pgReason(err: unknown): string {
@@ -25,7 +25,8 @@ export async function checkPgsql(target: ProbeTarget, signal: AbortSignal): Prom
       user: target.login,
       password: target.passwd,
       ...(target.database === "" ? {} : { database: target.database }),
-      connectionTimeoutMillis: probe.remainingMs(),
+      // Library timer only as a backstop, just after our deadline (which names the step that timed out).
+      connectionTimeoutMillis: probe.remainingMs() + 250,
       application_name: "ldirectord-ts",
     });
     // Errors after a failure (server gone mid-session) must not become unhandled 'error' events.
@@ -37,8 +38,9 @@ export async function checkPgsql(target: ProbeTarget, signal: AbortSignal): Prom
       await client.connect().catch((err: unknown) => {
         throw new ProbeFailure(probe.step, pgReason(err), { cause: err });
       });
-      probe.step = sqlStep(target.request);
-      const result = await client.query({ text: target.request, query_timeout: probe.remainingMs() } as pg.QueryConfig).catch((err: unknown) => {
+      const query = sqlQuery(target.request);
+      probe.step = sqlStep(query);
+      const result = await client.query(query).catch((err: unknown) => {
         throw new ProbeFailure(probe.step, pgReason(err), { cause: err });
       });
       const rows = result.rowCount ?? result.rows.length;

@@ -43,6 +43,11 @@ describe("service=ftp (vsftpd)", () => {
     expect(r.ok).toBe(true);
   });
 
+  it("checks login and CWD / alone when no file is requested (the config's default request \"/\")", async () => {
+    const r = await checkFtp(target({ request: "/", receive: "" }), new AbortController().signal);
+    expect(r).toMatchObject({ ok: true, message: `login as anonymous and CWD / ok (no file requested) on 127.0.0.1:${ftp.port}` });
+  });
+
   it("logs in anonymously when no login is configured (port-derived service)", async () => {
     const r = await checkFtp(target({ login: "", passwd: "" }), new AbortController().signal);
     expect(r.ok).toBe(true);

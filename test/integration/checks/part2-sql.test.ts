@@ -56,7 +56,8 @@ describe.each(engines)("service=$name", ({ name, check, port, wrongPassword, bad
   const target = (over: Partial<ProbeTarget>): ProbeTarget => ({
     host: "127.0.0.1",
     port: port(),
-    request: "SELECT ok FROM status",
+    // As the config hands it over: ldirectord (and our parser) add a leading "/" to every request.
+    request: "/SELECT ok FROM status",
     receive: "",
     login: "checker",
     passwd: "db-Secret-1",
@@ -70,8 +71,13 @@ describe.each(engines)("service=$name", ({ name, check, port, wrongPassword, bad
     expect(r).toMatchObject({ ok: true, message: `SELECT ok FROM status: 1 row on 127.0.0.1:${port()}/health` });
   });
 
+  it("runs a request that starts with a comment as written", async () => {
+    const r = await check(target({ request: "/* probe */ SELECT ok FROM status" }), new AbortController().signal);
+    expect(r.ok).toBe(true);
+  });
+
   it("is down when the request returns no rows", async () => {
-    const r = await check(target({ request: "SELECT ok FROM empty" }), new AbortController().signal);
+    const r = await check(target({ request: "/SELECT ok FROM empty" }), new AbortController().signal);
     expect(r).toMatchObject({ ok: false, message: `SELECT ok FROM empty on 127.0.0.1:${port()}/health: returned no rows` });
   });
 
@@ -95,7 +101,8 @@ describe.each(engines)("service=$name", ({ name, check, port, wrongPassword, bad
   });
 
   it("is down, without connecting, when login or request is missing", async () => {
-    const r = await check(target({ login: "", request: "" }), new AbortController().signal);
+    // "/" is the config's default request, i.e. none configured.
+    const r = await check(target({ login: "", request: "/" }), new AbortController().signal);
     expect(r).toMatchObject({ ok: false, message: `configuration on 127.0.0.1:${port()}/health: service=${name} needs login and request (set login= and request= in the virtual block)` });
   });
 
