@@ -103,8 +103,10 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestD = 3;
   for (const c of candidates) {
-    const d = distance(lower, c.toLowerCase(), Math.min(2, Math.max(1, Math.floor(c.length / 3))));
-    if (d < bestD) {
+    // Short names tolerate one edit, longer ones two.
+    const limit = Math.min(2, Math.max(1, Math.floor(c.length / 3)));
+    const d = distance(lower, c.toLowerCase(), limit);
+    if (d <= limit && d < bestD) {
       bestD = d;
       best = c;
     }
