@@ -21,6 +21,8 @@ export interface ParseOptions {
   readonly resolveHost?: (host: string, family: 4 | 6) => Promise<string | undefined>;
   /** Resolve a service name to a port for the protocol (default: an /etc/services table, then a built-in one). */
   readonly resolveService?: (name: string, protocol: "tcp" | "udp") => number | undefined;
+  /** Bound on one host-name lookup in milliseconds (default 5000); a name not resolved in time is an error. */
+  readonly resolveTimeoutMs?: number;
 }
 
 /** The result of parsing: a config when there is no error, and every diagnostic (errors and warnings) with file and line. */
@@ -46,7 +48,7 @@ export async function parseConfig(text: string | Buffer, file: string, options: 
   checkSectionScopes(ast, diags);
   const userService = options.resolveService;
   const config = await validateAst(ast, file, diags, {
-    resolveHost: cachedResolver(options.resolveHost ?? systemResolveHost),
+    resolveHost: cachedResolver(options.resolveHost ?? systemResolveHost, options.resolveTimeoutMs),
     resolveService: (name, protocol) => {
       try {
         return userService !== undefined ? userService(name, protocol) : lookupServicePort(name, protocol);

@@ -118,6 +118,7 @@ export function parseRealSpec(value: string): Parsed<RealSpec> {
     const tm = /^([lu]):(\d+)(?=\s|$)\s*(.*)$/s.exec(rest);
     if (tm === null) break;
     const n = Number(tm[2]);
+    if (n > 4294967295) return { ok: false, reason: `threshold ${tm[1] ?? ""}:${tm[2] ?? ""} is out of range; expected 0..4294967295` };
     if (tm[1] === "l") lower = n;
     else upper = n;
     rest = tm[3] ?? "";

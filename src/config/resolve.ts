@@ -26,17 +26,24 @@ export const systemResolveHost: HostResolver = async (host, family) => {
   }
 };
 
-/** Wrap a resolver so each (name, family) is looked up once per parse, and lookups can start early. */
-export function cachedResolver(resolve: HostResolver): HostResolver {
+/**
+ * Wrap a resolver so each (name, family) is looked up once per parse, lookups can start early, a throwing resolver
+ * counts as "cannot resolve", and no lookup takes longer than timeoutMs (parseConfig never hangs on a resolver).
+ */
+export function cachedResolver(resolve: HostResolver, timeoutMs = RESOLVE_TIMEOUT_MS): HostResolver {
   const cache = new Map<string, Promise<string | undefined>>();
   return (host, family) => {
     const key = `${family}/${host.toLowerCase()}`;
     let p = cache.get(key);
     if (p === undefined) {
-      // A throwing injected resolver counts as "cannot resolve": parseConfig never throws for bad input.
-      p = Promise.resolve()
+      const lookup = Promise.resolve()
         .then(() => resolve(host, family))
         .catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<undefined>((done) => {
+        timer = setTimeout(() => done(undefined), timeoutMs);
+      });
+      p = Promise.race([lookup, limit]).finally(() => clearTimeout(timer));
       cache.set(key, p);
     }
     return p;

@@ -271,6 +271,22 @@ describe("robustness", () => {
     expect(errorsOf(r).map((e) => e.code)).toEqual(["unresolved-host"]);
   });
 
+  it("a resolver that never answers is cut off at resolveTimeoutMs, all names at once", async () => {
+    const t0 = Date.now();
+    const r = await parseConfig("virtual=www.example.com:80\n\treal=real1.example.com gate\n\treal=real2.example.com gate\n", "x.cf", {
+      resolveHost: () => new Promise<string | undefined>(() => undefined),
+      resolveTimeoutMs: 200,
+    });
+    expect(errorsOf(r).map((e) => [e.line, e.code])).toEqual([[1, "unresolved-host"]]);
+    const rr = await parseConfig("virtual=192.0.2.1:80\n\treal=real1.example.com gate\n\treal=real2.example.com gate\n", "x.cf", {
+      resolveHost: () => new Promise<string | undefined>(() => undefined),
+      resolveTimeoutMs: 200,
+    });
+    expect(errorsOf(rr).map((e) => [e.line, e.code])).toEqual([[2, "unresolved-host"], [3, "unresolved-host"]]);
+    // Two files, three names, each bounded and looked up concurrently: well under 3 × 200 ms per file.
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
   it("reports every problem of a file, not just the first", async () => {
     const r = await parse("checkinterval=x\nvirtual=192.0.2.1:80\n\treal=198.51.100.1 bogus\n\tservice=nope\n\tscheduler=zz\n");
     expect(errorsOf(r).map((e) => e.line)).toEqual([1, 3, 4, 5]);
