@@ -2,6 +2,7 @@
 import type { Service } from "../config/types.js";
 import { performance } from "node:perf_hooks";
 import { extraServiceCheckers } from "./services/extra.js";
+import { checkHttp } from "./services/http.js";
 import type { CheckTarget, ServiceChecker } from "./target.js";
 import type { CheckResult } from "./types.js";
 
@@ -11,6 +12,9 @@ export const checkNone: ServiceChecker = (target) =>
 
 const BUILTIN: Partial<Record<Service, ServiceChecker>> = {
   none: checkNone,
+  http: checkHttp,
+  https: checkHttp,
+  http_proxy: checkHttp,
 };
 
 /** The checker of every service; built-ins win over extras only where both exist (they never should). */
