@@ -21,9 +21,13 @@ export function parseEmailalert(node: DirectiveNode, diags: Diagnostics): string
     return undefined;
   }
   for (const a of list) {
-    if (!/^[^\s@]+@[^\s@]+$/.test(a) && !/<[^\s@]+@[^\s@]+>/.test(a)) {
-      diags.error("bad-value", node.line, `emailalert: "${a}" is not an e-mail address (user@host)`);
+    if (/\s/.test(a) && !/<[^\s@]+@[^\s@]+>/.test(a)) {
+      diags.error("bad-value", node.line, `emailalert: "${a}" is not an e-mail address (user@host; separate addresses with commas)`);
       return undefined;
+    }
+    if (!a.includes("@")) {
+      // A bare local user ("root") works with the local sendmail, as in ldirectord, but not through an SMTP relay.
+      diags.warning("bad-value", node.line, `emailalert: "${a}" has no @domain; only a local sendmail can deliver it (with smtp= it will be refused)`);
     }
   }
   return list;

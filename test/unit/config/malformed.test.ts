@@ -70,7 +70,7 @@ const CASES: readonly Case[] = [
   { name: "httpmethod POST", text: `${V}${R}\thttpmethod=POST\n`, line: 3, code: "bad-value", words: /httpmethod=POST: expected GET or HEAD/ },
   { name: "emailalertstatus none with others", text: `emailalertstatus=none,running\n${V}${R}`, line: 1, code: "conflict", words: /"none" cannot be combined/ },
   { name: "emailalertstatus unknown state", text: `emailalertstatus=down\n${V}${R}`, line: 1, code: "bad-value", words: /unknown state "down"/ },
-  { name: "emailalert not an address", text: `emailalert=root\n${V}${R}`, line: 1, code: "bad-value", words: /"root" is not an e-mail address/ },
+  { name: "emailalert list without commas", text: `emailalert=root@example.com admin@example.com\n${V}${R}`, line: 1, code: "bad-value", words: /is not an e-mail address.*separate addresses with commas/ },
   { name: "netmask not contiguous", text: `${V}${R}\tpersistent=300\n\tnetmask=255.0.255.0\n`, line: 4, code: "bad-value", words: /netmask=255\.0\.255\.0: expected a dotted-quad netmask/ },
   { name: "IPv6 netmask out of range", text: `virtual6=[2001:db8::1]:80\n\treal6=[2001:db8::2]:80 gate\n\tpersistent=60\n\tnetmask=129\n`, line: 4, code: "bad-number", words: /netmask=129.*prefix length/ },
   { name: "persistent 0", text: `${V}${R}\tpersistent=0\n`, line: 3, code: "bad-number", words: /persistent=0: ipvsadm rejects/ },
