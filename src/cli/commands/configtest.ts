@@ -58,11 +58,10 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   for (const d of result.diagnostics) ctx.stderr.write(line(d));
   if (config === undefined) {
-    ctx.stderr.write(`${path}: invalid: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}\n`);
+    ctx.stderr.write(`${path}: invalid: ${errors} errors, ${warnings} warnings\n`);
     return 1;
   }
-  ctx.stdout.write(
-    `${path}: ok: ${virtuals} virtual service${virtuals === 1 ? "" : "s"}, ${reals} real server${reals === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}\n`,
-  );
+  // A fixed format (no singular forms) so scripts can parse it.
+  ctx.stdout.write(`${path}: ok: ${virtuals} virtual services, ${reals} real servers, ${warnings} warnings\n`);
   return 0;
 }
