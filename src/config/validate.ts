@@ -443,6 +443,8 @@ interface VirtualDraft {
   servicename?: string;
   comment?: string;
   receiveLine?: number;
+  checktypeLine?: number;
+  virtualhostLine?: number;
 }
 
 function readVirtualBody(v: VirtualNode, family: Family, isFwmark: boolean, diags: Diagnostics): VirtualDraft {
@@ -491,6 +493,7 @@ function readVirtualBody(v: VirtualNode, family: Family, isFwmark: boolean, diag
       }
       case "checktype": {
         const t = n.value;
+        d.checktypeLine = n.line;
         if (/^\d+$/.test(t)) {
           d.checktype = "combined";
           d.numConnects = Number(t);
@@ -620,7 +623,10 @@ function readVirtualBody(v: VirtualNode, family: Family, isFwmark: boolean, diag
       case "virtualhost": {
         const s = stringValue(n, diags, "optional");
         if (s === "" || (s !== undefined && /\s/.test(s))) diags.error("bad-value", n.line, `virtualhost=${n.value}: expected a host name for the Host: header`);
-        else if (s !== undefined) d.virtualhost = s;
+        else if (s !== undefined) {
+          d.virtualhost = s;
+          d.virtualhostLine = n.line;
+        }
         break;
       }
       case "fallback":
@@ -884,10 +890,10 @@ async function buildVirtual(
     diags.error("conflict", d.receiveLine ?? v.head.line, "receive= cannot match with httpmethod=HEAD: a HEAD response has no body; remove receive= or use httpmethod=GET");
   }
   if ((checktype === "external" || checktype === "external-perl") && d.checkcommand === undefined) {
-    diags.warning("ignored-option", d.checktype === undefined ? v.head.line : v.head.line, `checktype=${checktype} without checkcommand=: the default /bin/true always reports the real servers up`);
+    diags.warning("ignored-option", d.checktypeLine ?? v.head.line, `checktype=${checktype} without checkcommand=: the default /bin/true always reports the real servers up`);
   }
   if (d.virtualhost !== undefined && service !== "http" && service !== "https") {
-    diags.warning("ignored-option", v.head.line, `virtualhost= is only used by http and https checks; ignored for service=${service}`);
+    diags.warning("ignored-option", d.virtualhostLine ?? v.head.line, `virtualhost= is only used by http and https checks; ignored for service=${service}`);
   }
 
   return {
