@@ -49,6 +49,11 @@ describe.each([
     expect(r.message).toMatch(/^bind as cn=admin,dc=example,dc=org ok/);
   });
 
+  it("is up over IPv6", async () => {
+    const r = await checkLdap(target({ host: "::1", port: port(), login: slapd.adminDn, passwd: slapd.adminPassword }), new AbortController().signal, tls);
+    expect(r).toMatchObject({ ok: true, message: `bind as cn=admin,dc=example,dc=org ok, search found "ou=health,dc=example,dc=org" on [::1]:${port()}` });
+  });
+
   it("binds anonymously when only login is set (as ldirectord)", async () => {
     const r = await checkLdap(target({ port: port(), login: slapd.adminDn }), new AbortController().signal, tls);
     expect(r.ok).toBe(true);

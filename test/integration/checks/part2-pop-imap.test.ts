@@ -53,6 +53,12 @@ describe.each(services)("service=$name (dovecot)", ({ name, check, port, tls }) 
     expect(r.ok).toBe(true);
   });
 
+  it("is up with a valid login over IPv6", async () => {
+    const r = await check(target({ host: "::1", port: port() }), new AbortController().signal);
+    expect(r.ok).toBe(true);
+    expect(r.message).toMatch(/ on \[::1\]:\d+$/);
+  });
+
   it("is up on the greeting alone when no login is configured", async () => {
     const r = await check(target({ port: port(), login: "", passwd: "" }), new AbortController().signal);
     expect(r.ok).toBe(true);
