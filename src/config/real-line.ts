@@ -51,6 +51,7 @@ export function parseHostPort(token: string, allowRange: boolean): Parsed<{ host
     if (port === "") return { ok: false, reason: `"${token}": empty port after ":"` };
     if (!/^[A-Za-z0-9_-]+$/.test(port)) return { ok: false, reason: `"${port}" is not a port number or service name` };
     if (rest.includes(":") && !rest.includes("[")) {
+      if (/^[\w.-]+:[\w-]+$/.test(rest)) return { ok: false, reason: `"${token}": expected HOST:PORT with a single ":"` };
       return { ok: false, reason: `"${token}": an IPv6 address must be written in brackets, e.g. [2001:db8::1]:80` };
     }
   }

@@ -862,7 +862,7 @@ async function buildVirtual(
   };
 
   // Warnings for legal but probably wrong settings.
-  if (reals.length === 0 && d.reals.length === 0) {
+  if (!v.body.some((n) => n.name === "real" || n.name === "real6")) {
     diags.warning("no-reals", v.head.line, `${v.head.name}=${v.head.value.split(/\s/)[0] ?? ""} has no real servers${fallback !== undefined ? " (only the fallback server will be used)" : ""}`);
   }
   if (d.checkport !== undefined && (checktype === "off" || checktype === "on")) {
