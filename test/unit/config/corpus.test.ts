@@ -41,6 +41,10 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
       expect(v(c, 2).reals.map((r) => r.weight)).toEqual([100, 100, 100, 100]);
       const ldap = c.virtuals.find((x) => x.key === "tcp:10.0.16.24:389");
       expect(ldap).toMatchObject({ service: "ldap", login: "cn=monitor,dc=populis,dc=com" });
+      // fallback=10.0.112.2:mysql␠ (service-name port, trailing blank, no method → gate).
+      const withFallback = c.virtuals.find((x) => x.source.line === 412);
+      expect(withFallback).toMatchObject({ key: "tcp:10.0.16.111:3306", service: "mysql", login: "monitor", database: "mysql", request: "/select (1) from user" });
+      expect(withFallback?.fallback).toMatchObject({ address: "10.0.112.2", port: 3306, forward: "gate" });
       expect(c.virtuals.filter((x) => x.persistent !== undefined).length).toBe(5);
       expect(c.virtuals.filter((x) => x.port === 3306).length).toBeGreaterThan(0);
       expect(c.virtuals.every((x) => x.checktype === "negotiate" || x.checktype === "connect")).toBe(true);
