@@ -2,7 +2,11 @@
 import type { Service } from "../config/types.js";
 import { performance } from "node:perf_hooks";
 import { extraServiceCheckers } from "./services/extra.js";
+import { checkDns } from "./services/dns.js";
 import { checkHttp } from "./services/http.js";
+import { checkRadius } from "./services/radius.js";
+import { checkSimpletcp } from "./services/simpletcp.js";
+import { checkSip } from "./services/sip.js";
 import type { CheckTarget, ServiceChecker } from "./target.js";
 import type { CheckResult } from "./types.js";
 
@@ -15,6 +19,10 @@ const BUILTIN: Partial<Record<Service, ServiceChecker>> = {
   http: checkHttp,
   https: checkHttp,
   http_proxy: checkHttp,
+  simpletcp: checkSimpletcp,
+  dns: checkDns,
+  sip: checkSip,
+  radius: checkRadius,
 };
 
 /** The checker of every service; built-ins win over extras only where both exist (they never should). */
