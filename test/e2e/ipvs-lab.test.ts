@@ -2,7 +2,7 @@
 // codes and output come back, and a script that hangs is killed at its timeout (no stray kernel processes).
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { cleanLab, LAB_LIB, LabError, labResults, labSection, runInLab } from "./lab/harness.js";
+import { cleanLab, LabError, labResults, labSection, runInLab } from "./lab/harness.js";
 
 function umlProcessesOf(outDir: string): number {
   const out = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" });
