@@ -3,6 +3,7 @@
 // workstream; its job is "probe"; a rename to probe.ts is welcome once the parallel work settles.)
 import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
+import { describeError as describeCheckError, startDeadline } from "../deadline.js";
 import type { CheckResult } from "../types.js";
 
 /** What a part-2 service probe needs to know about its target; a structural subset of part 1's CheckTarget. */
@@ -41,14 +42,9 @@ export function localName(): string {
   return process.env["HOSTNAME"] || hostname();
 }
 
-/** A compact, single-line description of an error for a check message (never includes credentials we sent). */
+/** A compact, single-line description of an error, worded as the other checks word it ("connection refused"). */
 export function describeError(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    const text = err.message.replace(/\s+/g, " ").trim();
-    return typeof code === "string" && !text.includes(code) ? `${code} ${text}`.trim() : text || err.name;
-  }
-  return String(err);
+  return describeCheckError(err);
 }
 
 /** Remove every occurrence of a secret from a message (libraries sometimes echo what they sent). */
@@ -69,13 +65,6 @@ export interface Probe {
   readonly aborted: Promise<never>;
 }
 
-/** Why the probe's signal fired, as a message fragment. */
-function abortReason(signal: AbortSignal, timeoutMs: number): string {
-  const reason: unknown = signal.reason;
-  if (typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError") return `timed out after ${timeoutMs} ms`;
-  return "aborted";
-}
-
 /**
  * Run `body` as one check bounded by `timeoutMs` and `signal`; resolve a CheckResult, never reject.
  * `where` names the target in messages (e.g. `127.0.0.1:143`); `secrets` are scrubbed from every message.
@@ -89,25 +78,19 @@ export async function runProbe(
   body: (probe: Probe) => Promise<string>,
 ): Promise<CheckResult> {
   const started = performance.now();
-  const deadline = started + timeoutMs;
-  // Our own timer rather than AbortSignal.any([signal, AbortSignal.timeout(ms)]): Node holds a timeout signal
-  // weakly inside any(), and a collected one never fires (seen here: a check hanging 30 s instead of 1 s).
-  const controller = new AbortController();
-  const combined = controller.signal;
-  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")), Math.max(1, timeoutMs));
-  const onOuterAbort = (): void => controller.abort(signal.reason);
-  if (signal.aborted) onOuterAbort();
-  else signal.addEventListener("abort", onOuterAbort, { once: true });
+  // One deadline for the whole check (shared with part 1's checks: its own timer, not AbortSignal.timeout).
+  const deadline = startDeadline(timeoutMs, signal);
+  const combined = deadline.signal;
   let rejectAborted: (err: Error) => void = () => undefined;
   const aborted = new Promise<never>((_resolve, reject) => {
     rejectAborted = reject;
   });
   aborted.catch(() => undefined); // observed by races only; never an unhandled rejection
-  const onAbort = (): void => rejectAborted(new ProbeFailure(probe.step, abortReason(combined, timeoutMs), { cause: combined.reason }));
+  const onAbort = (): void => rejectAborted(new ProbeFailure(probe.step, deadline.reason(), { cause: combined.reason }));
   const probe: Probe = {
     signal: combined,
     step: "connect",
-    remainingMs: () => Math.max(1, Math.ceil(deadline - performance.now())),
+    remainingMs: () => deadline.remainingMs(),
     aborted,
   };
   if (combined.aborted) onAbort();
@@ -119,7 +102,7 @@ export async function runProbe(
     // After the deadline every library error is a consequence of our abort: report the timeout, not the echo.
     const failure =
       combined.aborted && !(err instanceof ProbeFailure && err.message.startsWith("timed out"))
-        ? new ProbeFailure(probe.step, abortReason(combined, timeoutMs), { cause: err })
+        ? new ProbeFailure(probe.step, deadline.reason(), { cause: err })
         : err;
     const step = failure instanceof ProbeFailure ? failure.step : probe.step;
     const text = failure instanceof ProbeFailure ? failure.message : describeError(failure);
@@ -131,9 +114,8 @@ export async function runProbe(
       cause: redactCause(cause, secrets),
     };
   } finally {
-    clearTimeout(timer);
-    signal.removeEventListener("abort", onOuterAbort);
     combined.removeEventListener("abort", onAbort);
+    deadline.dispose();
   }
 }
 

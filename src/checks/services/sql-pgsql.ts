@@ -10,8 +10,8 @@ import { requireSqlSettings, sqlQuery, sqlStep } from "./sql-requirements.js";
 /** A pg error with its SQLSTATE, which names the failure class (28P01 = wrong password, 3D000 = no database). */
 function pgReason(err: unknown): string {
   const code = (err as { code?: unknown }).code;
-  const text = err instanceof Error && typeof code === "string" ? err.message.replace(/\s+/g, " ").trim() : describeError(err);
-  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !text.includes(code) ? `${text} (SQLSTATE ${code})` : text;
+  if (err instanceof Error && typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return `${err.message.replace(/\s+/g, " ").trim()} (SQLSTATE ${code})`;
+  return describeError(err);
 }
 
 /** Check a PostgreSQL server. An empty database is the login's own database, as libpq (and DBD::Pg) do. */

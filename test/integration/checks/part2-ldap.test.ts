@@ -81,7 +81,7 @@ describe.each([
   it("is down at once when the connection is refused", async () => {
     const r = await checkLdap(target({ port: await freePort() }), new AbortController().signal, tls);
     expect(r.ok).toBe(false);
-    expect(r.message).toMatch(/^anonymous bind on 127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+    expect(r.message).toMatch(/^anonymous bind on 127\.0\.0\.1:\d+: connection refused$/);
     expect(r.durationMs).toBeLessThan(1000);
   });
 

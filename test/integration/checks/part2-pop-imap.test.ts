@@ -90,7 +90,7 @@ describe.each(services)("service=$name (dovecot)", ({ name, check, port, tls }) 
   it("is down at once when the connection is refused", async () => {
     const r = await check(target({ port: await freePort() }), new AbortController().signal);
     expect(r.ok).toBe(false);
-    expect(r.message).toMatch(/^(TLS )?connect on 127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+    expect(r.message).toMatch(/^(TLS )?connect on 127\.0\.0\.1:\d+: connection refused$/);
     expect(r.durationMs).toBeLessThan(1000);
   });
 

@@ -109,7 +109,7 @@ describe.each(engines)("service=$name", ({ name, check, port, wrongPassword, bad
   it("is down at once when the connection is refused", async () => {
     const r = await check(target({ port: await freePort() }), new AbortController().signal);
     expect(r.ok).toBe(false);
-    expect(r.message).toMatch(/^connect as checker on 127\.0\.0\.1:\d+\/health: .*ECONNREFUSED/);
+    expect(r.message).toMatch(/^connect as checker on 127\.0\.0\.1:\d+\/health: connection refused$/);
     expect(r.durationMs).toBeLessThan(1000);
   });
 
