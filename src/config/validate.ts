@@ -730,14 +730,15 @@ async function buildVirtual(
 
   const service: Service = d.service?.value ?? (head.kind === "fwmark" ? "none" : serviceForPort(port));
   const checktype: CheckType = d.checktype ?? "negotiate";
-  const hostName = opts.hostname ?? process.env.HOSTNAME ?? osHostname();
+  // Looked up only when needed: os.hostname() is a system call, and a file may have 50,000 sections.
+  const hostName = (): string => opts.hostname ?? process.env.HOSTNAME ?? osHostname();
   let login = d.login ?? "";
   let passwd = d.passwd ?? "";
   // ldirectord sets these only when service= is written (a port-derived service gets no defaults).
   if (d.service?.value === "ftp") {
     if (login === "") login = "anonymous";
-    if (passwd === "") passwd = `ldirectord@${hostName}`;
-  } else if (d.service?.value === "sip" && login === "") login = `ldirectord@${hostName}`;
+    if (passwd === "") passwd = `ldirectord@${hostName()}`;
+  } else if (d.service?.value === "sip" && login === "") login = `ldirectord@${hostName()}`;
 
   const request = d.request ?? "/";
   const receive = d.receive ?? "";
