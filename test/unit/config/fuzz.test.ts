@@ -117,3 +117,44 @@ describe("parseConfig never throws and never hangs", () => {
     }
   });
 });
+
+describe("layout changes that keep the meaning keep the parsed config", () => {
+  const accepted = ["01", "03", "06", "07", "09", "21", "22", "25"].map((n) => {
+    const f = readdirSync(corpusDir()).find((x) => x.startsWith(`${n}-`)) ?? "";
+    return readFileSync(join(corpusDir(), f), "latin1");
+  });
+  const meaning = (r: ParseResult): string =>
+    JSON.stringify(r.config?.virtuals, (k, v: unknown) => (k === "source" ? undefined : v)) + JSON.stringify(r.config?.globals, (k, v: unknown) => (k === "source" ? undefined : v));
+
+  it("CRLF, TAB ↔ spaces indentation, comments after section lines, comment lines anywhere, no final newline", async () => {
+    const transforms = fc.record({
+      file: fc.integer({ min: 0, max: accepted.length - 1 }),
+      crlf: fc.boolean(),
+      spaces: fc.constantFrom("", "    ", "        ", "\t\t", " \t"),
+      sectionComments: fc.boolean(),
+      commentAt: fc.array(fc.nat(), { maxLength: 4 }),
+      dropFinalNewline: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(transforms, async (t) => {
+        const original = accepted[t.file] ?? "";
+        const base = await parseBounded(original);
+        expect(base.config).toBeDefined();
+        let lines = original.replace(/\n$/, "").split("\n");
+        lines = lines.map((l) => {
+          const indented = /^[ \t]+\S/.test(l) && !/^\s*#/.test(l);
+          let out = indented && t.spaces !== "" ? l.replace(/^[ \t]+/, t.spaces) : l;
+          if (indented && t.sectionComments) out = `${out} # note`;
+          return out;
+        });
+        for (const at of t.commentAt) lines.splice(at % (lines.length + 1), 0, "# inserted comment");
+        let text = lines.join(t.crlf ? "\r\n" : "\n");
+        if (!t.dropFinalNewline) text += t.crlf ? "\r\n" : "\n";
+        const r = await parseBounded(text);
+        expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        expect(meaning(r)).toBe(meaning(base));
+      }),
+      { numRuns: 150, interruptAfterTimeLimit: 20000 },
+    );
+  });
+});
