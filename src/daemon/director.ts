@@ -144,6 +144,7 @@ export function createDirector(options: DirectorOptions): Director {
   let reconcileTimer: TimerHandle | undefined;
   let tickTimer: TimerHandle | undefined;
   let stopping = false;
+  let pendingEmpty: (() => void) | undefined;
   const stats = { syncs: 0, opsApplied: 0, applyFailures: 0, reconcileRepairs: 0, lastOps: [] as string[], lastSyncAt: undefined as number | undefined };
 
   const safe = (what: string, fn: () => void): void => {
@@ -235,6 +236,12 @@ export function createDirector(options: DirectorOptions): Director {
     const t = pendingTimers.get(vk);
     if (t !== undefined) clock.clearTimeout(t);
     pendingTimers.delete(vk);
+    if (pending.size === 0 && pendingEmpty !== undefined) {
+      const done = pendingEmpty;
+      pendingEmpty = undefined;
+      // Let the sync this release requests start first, so waitIdle sees it.
+      queueMicrotask(done);
+    }
   };
 
   /** Hold a virtual out of table writes until each of its reals has a first result (bounded by the checks' deadlines). */
@@ -383,11 +390,9 @@ export function createDirector(options: DirectorOptions): Director {
   };
 
   const waitIdle = async (): Promise<void> => {
-    // A sync may trigger another (settled pending virtuals): wait until no pass runs and none is due.
-    for (let i = 0; i < 1000 && (syncing !== undefined || pending.size > 0); i++) {
-      if (syncing !== undefined) await syncing;
-      else await new Promise<void>((resolve) => clock.setTimeout(resolve, 20));
-    }
+    // Every held virtual is released by its first results or by its deadline timer, so this ends.
+    if (pending.size > 0) await new Promise<void>((resolve) => (pendingEmpty = resolve));
+    while (syncing !== undefined) await syncing;
   };
 
   const realStatus = (v: VirtualService, r: RealServer): RealStatus => {
@@ -473,6 +478,9 @@ export function createDirector(options: DirectorOptions): Director {
       stopping = true;
       setStatus("stopping");
       for (const t of [retryTimer, reconcileTimer, tickTimer, ...pendingTimers.values()]) if (t !== undefined) clock.clearTimeout(t);
+      // A start still waiting for its first round ends now.
+      pendingEmpty?.();
+      pendingEmpty = undefined;
       await scheduler.stop();
       if (syncing !== undefined) await syncing.catch(() => undefined);
       const clean = config.virtuals.filter((v) => v.cleanstop);

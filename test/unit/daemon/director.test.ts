@@ -129,6 +129,35 @@ describe("director start", () => {
     expect(table.services.has("tcp:203.0.113.1:80")).toBe(true);
     expect(table.opLog().some((l) => l.includes("203.0.113.1"))).toBe(false);
   });
+  it("a real whose first check hangs holds the first write only until its timeout; the healthy one is written then", async () => {
+    const table = new FakeTable();
+    const v = virtual(1, [real(1), real(2)], { checktimeout: 30, negotiatetimeout: 30, checkinterval: 5, fallback });
+    const hang: RunCheckFn = (_v, r) => (r.address === "192.0.2.2" ? new Promise(() => undefined) : Promise.resolve({ ok: true, message: "200 OK", durationMs: 1 }));
+    const { director, fallbacks } = make([v], table, new Set(), { runCheck: hang });
+    let started = false;
+    const p = director.start().then(() => (started = true));
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(started).toBe(false);
+    expect(table.applied).toEqual([]);
+    // 0.5 s jitter + 30 s timeout + 1 s grace (+ 0.1 s margin).
+    await vi.advanceTimersByTimeAsync(12_000);
+    await p;
+    expect(table.opLog()).toEqual(["add-service tcp:198.51.100.1:80", "add-real tcp:198.51.100.1:80 192.0.2.1:80 w1"]);
+    expect(fallbacks.map((f) => f.state)).toEqual(["off"]);
+    await director.stop();
+  });
+
+  it("stop during start ends the start at once and writes nothing but cleanstop", async () => {
+    const table = new FakeTable();
+    const v = virtual(1, [real(1)], { checktimeout: 30, negotiatetimeout: 30 });
+    const { director } = make([v], table, new Set(), { runCheck: () => new Promise(() => undefined) });
+    const p = director.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    await director.stop();
+    await p;
+    expect(table.applied).toEqual([]);
+    expect(director.status().status).toBe("stopped");
+  });
 });
 
 describe("director health", () => {
