@@ -13,7 +13,7 @@ import { checkSmtp } from "./smtp.js";
 import { checkMysql } from "./sql-mysql.js";
 import { checkPgsql } from "./sql-pgsql.js";
 
-/** A part-2 checker: takes the subset of CheckTarget it reads, so any CheckTarget fits (a ServiceChecker). */
+/** A part-2 checker: takes the subset of CheckTarget it reads (any CheckTarget fits), so tests can call it directly. */
 type PartTwoChecker = (target: ProbeTarget, signal: AbortSignal) => Promise<CheckResult>;
 
 /** Checkers for the services of part 2, keyed by service; a service missing here is reported unsupported. */

@@ -4,24 +4,11 @@
 import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
 import { describeError as describeCheckError, startDeadline } from "../deadline.js";
+import type { CheckTarget } from "../target.js";
 import type { CheckResult } from "../types.js";
 
-/** What a part-2 service probe needs to know about its target; a structural subset of part 1's CheckTarget. */
-export interface ProbeTarget {
-  /** IP address of the real server (IPv6 without brackets). */
-  readonly host: string;
-  /** The port the check talks to (checkport, else the real's port, else the service's default). */
-  readonly port: number;
-  readonly request: string;
-  readonly receive: string;
-  readonly login: string;
-  readonly passwd: string;
-  readonly database: string;
-  /** Bounds the whole check (negotiatetimeout). */
-  readonly timeoutMs: number;
-  /** Verify the TLS certificate chain and name (pops, imaps, ldaps); default false: back-ends are addressed by IP. */
-  readonly tlsVerify?: boolean;
-}
+/** The fields of part 1's CheckTarget a part-2 probe reads (tests build just these). */
+export type ProbeTarget = Pick<CheckTarget, "host" | "port" | "request" | "receive" | "login" | "passwd" | "database" | "timeoutMs" | "tlsVerify">;
 
 /** Thrown inside a probe to end it with a down result naming the failing step; never escapes a checker. */
 export class ProbeFailure extends Error {
