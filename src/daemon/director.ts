@@ -185,6 +185,7 @@ export function createDirector(options: DirectorOptions): Director {
   const onResult = (members: readonly CheckTarget[], result: ScheduledResult): void => {
     if (stopping) return;
     let changed = false;
+    let firstRound = false;
     const now = clock.now();
     for (const m of members) {
       const v = byKey.get(m.virtual.key);
@@ -213,11 +214,12 @@ export function createDirector(options: DirectorOptions): Director {
         waiting.delete(rk);
         if (waiting.size === 0) {
           settlePending(v.key);
-          changed = true;
+          firstRound = true;
         }
       }
     }
-    if (changed) requestSync("transition");
+    if (firstRound) requestSync("first round");
+    else if (changed) requestSync("transition");
   };
 
   const scheduler = createScheduler({
@@ -319,8 +321,11 @@ export function createDirector(options: DirectorOptions): Director {
       if (reason === "reconcile") {
         stats.reconcileRepairs += result.applied.length;
         logger.warn({ ops: texts }, `reconcile: repaired ${texts.length} table entr${texts.length === 1 ? "y" : "ies"} that differed from the desired table: ${texts.join("; ")}`);
+      } else if (reason === "transition") {
+        // The transition itself is the info line (the operations hooks word it as ldirectord did); the ops are detail.
+        logger.debug({ ops: texts, reason }, `table: ${texts.join("; ")}`);
       } else {
-        logger.info({ ops: texts, reason }, `table: ${texts.join("; ")}`);
+        logger.info({ ops: texts, reason }, `table (${reason}): ${texts.join("; ")}`);
       }
     }
     for (const op of result.applied) if (op.kind === "delete-service") toRemove.delete(op.service.key);
