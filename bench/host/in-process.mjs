@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
+import { performance } from "node:perf_hooks";
 import { hostConfig, lagsMs, FIRST_PORT } from "./host-bench.mjs";
 import { startLoopbackNginx, readArrivals } from "./loopback-nginx.mjs";
 import * as standIns from "./stand-ins.mjs";
