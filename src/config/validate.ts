@@ -708,27 +708,27 @@ async function buildVirtual(
   const head = parseVirtualHead(v.head, family, diags);
   const isFwmark = head?.kind === "fwmark";
   const d = readVirtualBody(v, family, isFwmark, diags);
-  if (head === undefined) return undefined;
 
-  let protocol: Protocol;
+  // A section whose virtual= line is wrong is still checked to the end, so every problem is reported at once.
+  let broken = head === undefined;
+  let protocol: Protocol = isFwmark ? "fwm" : (d.protocol?.value ?? "tcp");
   let address: string | undefined;
   let port = 0;
-  if (head.kind === "fwmark") protocol = "fwm";
-  else {
+  if (head?.kind === "address") {
     // ldirectord's rule: UDP when the port is written as 53 or "domain", unless protocol= says otherwise.
     protocol = d.protocol?.value ?? (head.portToken === "53" || head.portToken === "domain" ? "udp" : "tcp");
     address = await resolveHostToken(head.host, family, `${v.head.name}=${v.head.value.split(/\s/)[0] ?? ""}`, v.head.line, diags, opts.resolveHost);
     const p = resolvePort(head.portToken, protocol, `${v.head.name}=${head.portToken}`, v.head.line, diags, opts, 0);
-    if (p === undefined || address === undefined) return undefined;
-    port = p;
-    if (port === 0 && d.persistent === undefined) {
-      diags.error("conflict", v.head.line, `${v.head.name}=: port 0 (all ports) needs persistent= in the section (ipvsadm requires it)`);
+    if (p === undefined || address === undefined) broken = true;
+    else {
+      port = p;
+      if (port === 0 && d.persistent === undefined) {
+        diags.error("conflict", v.head.line, `${v.head.name}=: port 0 (all ports) needs persistent= in the section (ipvsadm requires it)`);
+      }
     }
   }
-  const key =
-    head.kind === "fwmark" ? `${family === 6 ? "fwm6" : "fwm"}:${head.mark}` : `${protocol}:${family === 6 ? `[${address ?? ""}]` : address ?? ""}:${port}`;
 
-  const service: Service = d.service?.value ?? (head.kind === "fwmark" ? "none" : serviceForPort(port));
+  const service: Service = d.service?.value ?? (isFwmark ? "none" : serviceForPort(port));
   const checktype: CheckType = d.checktype ?? "negotiate";
   // Looked up only when needed: os.hostname() is a system call, and a file may have 50,000 sections.
   const hostName = (): string => opts.hostname ?? process.env.HOSTNAME ?? osHostname();
@@ -897,6 +897,9 @@ async function buildVirtual(
     diags.warning("ignored-option", d.virtualhostLine ?? v.head.line, `virtualhost= is only used by http and https checks; ignored for service=${service}`);
   }
 
+  if (broken || head === undefined) return undefined;
+  const key =
+    head.kind === "fwmark" ? `${family === 6 ? "fwm6" : "fwm"}:${head.mark}` : `${protocol}:${family === 6 ? `[${address ?? ""}]` : address ?? ""}:${port}`;
   return {
     key,
     protocol,

@@ -277,7 +277,8 @@ describe("robustness", () => {
       resolveHost: () => new Promise<string | undefined>(() => undefined),
       resolveTimeoutMs: 200,
     });
-    expect(errorsOf(r).map((e) => [e.line, e.code])).toEqual([[1, "unresolved-host"]]);
+    // The section is still checked to the end: every unresolvable name is reported.
+    expect(errorsOf(r).map((e) => [e.line, e.code])).toEqual([[1, "unresolved-host"], [2, "unresolved-host"], [3, "unresolved-host"]]);
     const rr = await parseConfig("virtual=192.0.2.1:80\n\treal=real1.example.com gate\n\treal=real2.example.com gate\n", "x.cf", {
       resolveHost: () => new Promise<string | undefined>(() => undefined),
       resolveTimeoutMs: 200,
