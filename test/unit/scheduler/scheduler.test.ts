@@ -163,4 +163,21 @@ describe("scheduler", () => {
     // The kept job went on with its own rhythm (1 s jitter, then 10 ms check + 4 s): 1, 5.01, 9.02 s.
     expect(log.filter((e) => e.key === "192.0.2.1:80").map((e) => e.start - 1_000_000)).toEqual([1000, 5010, 9020]);
   });
+  it("checktype=N (combined) runs negotiate, N connects, negotiate …, and a failed connect forces a negotiate", async () => {
+    const phases: string[] = [];
+    let n = 0;
+    const runCheck: RunCheckFn = async (_v, _r, o) => {
+      phases.push(o.phase ?? "none");
+      n += 1;
+      // The 3rd run (the second connect) fails.
+      return { ok: n !== 3, message: n !== 3 ? "ok" : "refused", durationMs: 0 };
+    };
+    const v = virtual(1, [real(1)], { checktype: "combined", numConnects: 2, checkinterval: 1 });
+    const s = createScheduler({ runCheck, checkKey: keyOf, checkTimeoutMs: timeoutOf, onResult: () => undefined, random: () => 0 });
+    s.setTargets([{ virtual: v, real: real(1) }]);
+    await vi.advanceTimersByTimeAsync(7_500);
+    await s.stop();
+    // Runs at 0 … 7 s: negotiate, connect, connect (fails) → negotiate, connect, connect, negotiate, connect.
+    expect(phases.map((p) => p[0]).join("")).toBe("nccnccnc");
+  });
 });
