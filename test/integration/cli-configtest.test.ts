@@ -103,6 +103,9 @@ describe("ldirectord-ts configtest", () => {
     const badDoc = JSON.parse(bad.stdout) as { valid: boolean; diagnostics: Array<{ line: number; severity: string; code: string }> };
     expect(badDoc.valid).toBe(false);
     expect(badDoc.diagnostics[0]).toMatchObject({ line: 2, severity: "error", code: "unindented-section-line" });
+    const missing = await cli(["--ha-dir", haDir, "--json", "-t", "nope.cf"]);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ valid: false, error: expect.stringMatching(/config file nope\.cf not found/) as unknown });
   });
 
   it("every example config (examples/**/*.cf) passes configtest", async () => {

@@ -204,6 +204,7 @@ describe("traps: accepted with a warning saying what ldirectord would do", () =>
     ["maintenancedir missing", `maintenancedir=/nonexistent-dir-for-test\n${SECTION}`, 1, "missing-directory", (c) => expect(c.globals.maintenancedir).toBe("/nonexistent-dir-for-test")],
     ["trailing comment on a global fallback", `fallback=127.0.0.1:80 gate # sorry\n${SECTION}`, 1, "trailing-comment", (c) => expect(first(c).fallback?.port).toBe(80)],
     ["text after virtual=", "virtual=192.0.2.1:80 \\\\ vip\n\treal=198.51.100.1 gate\n", 1, "trailing-text", (c) => expect(first(c).key).toBe("tcp:192.0.2.1:80")],
+    ["emailalert to a local user", `emailalert=root\n${SECTION}`, 1, "bad-value", (c) => expect(first(c).alerts.emailalert).toEqual(["root"])],
     ["logfile naming a priority, not a facility", `logfile="info"\n${SECTION}`, 1, "bad-value", (c) => expect(c.globals.logfile).toEqual({ kind: "syslog", facility: "daemon" })],
   ];
   it.each(cases)("%s", async (_name, text, line, code, check) => {
