@@ -60,6 +60,8 @@ export function describeError(err: unknown): string {
     ETIMEDOUT: "connection timed out",
     EPIPE: "broken pipe",
     EADDRNOTAVAIL: "address not available",
+    ENOENT: "no such file or directory (ENOENT)",
+    EACCES: "permission denied (EACCES)",
   };
   if (typeof code === "string" && words[code] !== undefined) return words[code];
   if (err instanceof Error) {
