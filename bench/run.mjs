@@ -9,7 +9,7 @@
 //   --sizes LIST    host part real-server counts (default 100,1000,10000)
 //   --print         only print the table from bench/results/latest.json
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
-import { cpus, totalmem, release } from "node:os";
+import { cpus, totalmem, release, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -46,6 +46,8 @@ function machine() {
     memGb: round(totalmem() / 2 ** 30, 1),
     kernel: release(),
     node: process.version,
+    // Other work on the machine skews CPU-bound figures: the 1-minute load average when the run started.
+    loadAvg1: round(loadavg()[0], 2),
     at: new Date().toISOString(),
   };
 }
@@ -67,7 +69,7 @@ if (parts.has("host")) {
   const missing = missingFor("host");
   if (missing.length > 0) skip("host", installHint(missing));
   else {
-    const host = { runs: RUNS, sizes: [], measuredAt: new Date().toISOString() };
+    const host = { runs: RUNS, sizes: [], measuredAt: new Date().toISOString(), loadAvg1AtStart: round(loadavg()[0], 2) };
     for (const n of opt.sizes.split(",").map(Number)) {
       const runs = [];
       for (let i = 0; i < RUNS; i++) {

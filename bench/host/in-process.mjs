@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The host benchmark with the director in this process (createDirector from dist/), for profiling and for
-// the daemon's own lag figures. Prints one JSON line. Usage: node in-process.mjs N [warmupS] [windowS]
+// the daemon's own lag figures. Prints one JSON line. Usage: node in-process.mjs N [warmupS] [windowS] [concurrency]
 import { readFile } from "node:fs/promises";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +13,7 @@ import * as standIns from "./stand-ins.mjs";
 import { percentile, round } from "../lib/stats.mjs";
 
 const dist = new URL("../../dist/", import.meta.url);
-const [n = 1000, warmupS = 5, windowS = 15] = process.argv.slice(2).map(Number);
+const [n = 1000, warmupS = 5, windowS = 15, concurrency] = process.argv.slice(2).map(Number);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const { parseConfig } = await import(new URL("config/index.js", dist));
@@ -45,6 +45,7 @@ const director = createDirector({
   logger,
   planChanges: standIn ? standIns.planChanges : (c, d) => ipvs.planChanges(c, d, { purgeUnknownReals: true }),
   ...(standIn ? { desiredTable: standIns.desiredTable } : {}),
+  ...(concurrency === undefined ? {} : { concurrency }),
 });
 const startT = performance.now();
 await director.start();
@@ -71,6 +72,7 @@ let up = 0;
 for (const v of status.virtuals) for (const r of v.reals) if (r.health === "up") up++;
 console.log(JSON.stringify({
   n,
+  concurrency: concurrency ?? "default",
   standIns: standIn,
   startMs: round(startMs),
   checksPerS: round(inWindow / seconds),
