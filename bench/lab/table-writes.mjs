@@ -93,21 +93,28 @@ out.singlePerChangeMs = round((out.singleAddMs + out.singleEditMs) / (2 * SINGLE
 out.batchPerChangeMs = round((out.batchAddMs + out.batchEditMs) / (2 * CHANGES), 3);
 out.singleExtrapolatedMs = round(out.singlePerChangeMs * CHANGES);
 
-// 3. ldirectord-ts's ipvsadm backend, if this build has one (dist/ipvs/ipvsadm-backend.js exporting createIpvsadmBackend).
-const backendFile = `${opt.dist}/ipvs/ipvsadm-backend.js`;
-if (existsSync(backendFile)) {
+// 3. ldirectord-ts's own ipvsadm backend, found the way the daemon finds it (src/daemon/ipvs-wiring.ts).
+async function findCreateBackend() {
+  for (const f of ["index.js", "backend.js", "backends.js", "create-backend.js"]) {
+    const file = `${opt.dist}/ipvs/${f}`;
+    if (!existsSync(file)) continue;
+    const mod = await import(file);
+    if (typeof mod.createBackend === "function") return mod.createBackend;
+  }
+  return undefined;
+}
+const createBackend = await findCreateBackend();
+if (createBackend !== undefined) {
   try {
-    const mod = await import(backendFile);
-    const make = mod.createIpvsadmBackend ?? mod.IpvsadmBackend;
-    const backend = typeof make === "function" && make.prototype?.apply ? new make({}) : make({});
+    const backend = await createBackend("ipvsadm", { log: () => undefined });
     resetTable();
     const svc = (v) => {
       const [address, port] = vip(v).split(":");
-      return { key: `tcp:${address}:${port}`, protocol: "tcp", family: "inet", address, port: Number(port), scheduler: "wrr", ops: false };
+      return { key: `tcp:${address}:${port}`, protocol: "tcp", family: 4, address, port: Number(port), scheduler: "wrr", ops: false };
     };
     const real = (i, weight) => {
       const [address, port] = rip(i).split(":");
-      return { address, family: "inet", port: Number(port), forward: "gate", weight, upperThreshold: 0, lowerThreshold: 0 };
+      return { address, family: 4, port: Number(port), forward: "gate", weight, upperThreshold: 0, lowerThreshold: 0 };
     };
     const mk = (kind, weight) => Array.from({ length: CHANGES }, (_, i) => ({ kind, service: svc(Math.floor(i / PER_VIRTUAL)), real: real(i, weight) }));
     let t0 = performance.now();
@@ -118,14 +125,15 @@ if (existsSync(backendFile)) {
     res = await backend.apply(mk("edit-real", 2));
     out.backendEditMs = round(performance.now() - t0);
     out.backendEditFailed = res.failed.length;
-    if (countReals((w) => w === 2) !== CHANGES) out.backendError = "table incomplete after backend edits";
+    if (countReals((w) => w === 2) !== CHANGES) out.backendError = `table incomplete after backend edits (failed: ${JSON.stringify(res.failed.slice(0, 2))})`;
     t0 = performance.now();
-    await backend.read();
+    const table = await backend.read();
     out.backendReadMs = round(performance.now() - t0);
+    out.backendReadReals = table.reduce((a, s) => a + s.reals.length, 0);
   } catch (err) {
     out.backendError = String(err?.stack ?? err);
   }
 } else {
-  out.backendError = `not measured: ${backendFile} does not exist in this build`;
+  out.backendError = `not measured: no createBackend in ${opt.dist}/ipvs/ (src/ipvs not built yet)`;
 }
 writeFileSync(opt.out, JSON.stringify(out, null, 2));
