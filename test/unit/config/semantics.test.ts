@@ -276,17 +276,17 @@ describe("robustness", () => {
     const t0 = Date.now();
     const r = await parseConfig("virtual=www.example.com:80\n\treal=real1.example.com gate\n\treal=real2.example.com gate\n", "x.cf", {
       resolveHost: () => new Promise<string | undefined>(() => undefined),
-      resolveTimeoutMs: 200,
+      resolveTimeoutMs: 500,
     });
     // The section is still checked to the end: every unresolvable name is reported.
     expect(errorsOf(r).map((e) => [e.line, e.code])).toEqual([[1, "unresolved-host"], [2, "unresolved-host"], [3, "unresolved-host"]]);
     const rr = await parseConfig("virtual=192.0.2.1:80\n\treal=real1.example.com gate\n\treal=real2.example.com gate\n", "x.cf", {
       resolveHost: () => new Promise<string | undefined>(() => undefined),
-      resolveTimeoutMs: 200,
+      resolveTimeoutMs: 500,
     });
     expect(errorsOf(rr).map((e) => [e.line, e.code])).toEqual([[2, "unresolved-host"], [3, "unresolved-host"]]);
-    // Two files, three names, each bounded and looked up concurrently: well under 3 × 200 ms per file.
-    expect(Date.now() - t0).toBeLessThan(1000);
+    // Five names in two files, each cut off at 500 ms: one after the other would take 2.5 s, concurrently ~1 s.
+    expect(Date.now() - t0).toBeLessThan(2400);
   });
 
   it("reports every problem of a file, not just the first", async () => {
@@ -300,11 +300,15 @@ describe("robustness", () => {
     lines.push("\tservice=http", '\trequest="/health"', '\treceive="OK"');
     const text = `${lines.join("\n")}\n`;
     await parse(text); // warm up
-    const t0 = performance.now();
-    const r = await parse(text);
-    const ms = performance.now() - t0;
-    expect(errorsOf(r)).toEqual([]);
-    expect(r.config?.virtuals[0]?.reals.length).toBe(10000);
+    // The best of three runs: the machine is shared, and a neighbour's burst must not fail this test.
+    let ms = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const r = await parse(text);
+      ms = Math.min(ms, performance.now() - t0);
+      expect(errorsOf(r)).toEqual([]);
+      expect(r.config?.virtuals[0]?.reals.length).toBe(10000);
+    }
     expect(ms).toBeLessThan(1000);
   });
 });
