@@ -7,16 +7,19 @@ import { startVsftpd } from "../../fixtures/servers/part2-vsftpd.js";
 import type { Vsftpd } from "../../fixtures/servers/part2-vsftpd.js";
 
 let ftp: Vsftpd;
+let ftp6: Vsftpd;
 let silent: Awaited<ReturnType<typeof startSilentServer>>;
 let baseline = 0;
 
 beforeAll(async () => {
   ftp = await startVsftpd({ "health.txt": "status: ftp OK\n", "big.bin": "x".repeat(2 * 1024 * 1024) });
+  ftp6 = await startVsftpd({ "health.txt": "status: ftp OK\n" }, 6);
   silent = await startSilentServer();
 });
 afterAll(async () => {
   await silent?.close();
   await ftp?.stop();
+  await ftp6?.stop();
 });
 beforeEach(async () => {
   baseline = await steadySockets();
@@ -36,6 +39,11 @@ describe("service=ftp (vsftpd)", () => {
     const r = await checkFtp(target(), new AbortController().signal);
     expect(r.message).toMatch(/RETR \/health\.txt: 15 bytes matching \/ftp OK\//);
     expect(r.ok).toBe(true);
+  });
+
+  it("is up over IPv6 (EPSV data connection)", async () => {
+    const r = await checkFtp(target({ host: "::1", port: ftp6.port }), new AbortController().signal);
+    expect(r).toMatchObject({ ok: true, message: `RETR /health.txt: 15 bytes matching /ftp OK/ on [::1]:${ftp6.port}` });
   });
 
   it("accepts a request with a leading slash and an empty receive (a completed download is up)", async () => {
