@@ -29,7 +29,7 @@ function wellFormed(r: ParseResult): void {
 async function parseBounded(text: string | Buffer): Promise<ParseResult> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`parseConfig took over 2 s on ${JSON.stringify(String(text).slice(0, 200))}`)), 2000);
+    timer = setTimeout(() => reject(new Error(`parseConfig took over 5 s on ${JSON.stringify(String(text).slice(0, 200))}`)), 5000);
   });
   try {
     return await Promise.race([parse(text, "fuzz.cf"), limit]);
