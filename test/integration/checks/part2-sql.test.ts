@@ -71,6 +71,11 @@ describe.each(engines)("service=$name", ({ name, check, port, wrongPassword, bad
     expect(r).toMatchObject({ ok: true, message: `SELECT ok FROM status: 1 row on 127.0.0.1:${port()}/health` });
   });
 
+  it("is up over IPv6", async () => {
+    const r = await check(target({ host: "::1" }), new AbortController().signal);
+    expect(r).toMatchObject({ ok: true, message: `SELECT ok FROM status: 1 row on [::1]:${port()}/health` });
+  });
+
   it("runs a request that starts with a comment as written", async () => {
     const r = await check(target({ request: "/* probe */ SELECT ok FROM status" }), new AbortController().signal);
     expect(r.ok).toBe(true);
