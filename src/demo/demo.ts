@@ -33,6 +33,12 @@ async function until(pred: () => boolean, ms: number, what: string): Promise<voi
   }
 }
 
+/** Let the reader watch a state for a moment. */
+async function hold(ms: number, what: string): Promise<void> {
+  out(`... ${what} (watching ${ms / 1000} s)`);
+  await new Promise((r) => setTimeout(r, ms));
+}
+
 /** examples/demo.cf with the ports the servers got. */
 export async function demoConfigText(ports: readonly number[]): Promise<string> {
   const template = await readFile(fileURLToPath(new URL("../../examples/demo.cf", import.meta.url)), "utf8");
@@ -75,7 +81,8 @@ async function main(): Promise<number> {
   const showTable = async (): Promise<void> => {
     table = await backend.read();
     const text = renderTable(table);
-    if (text !== shownTable) {
+    // Nothing to show before the first write (the director holds the table until its first round of checks).
+    if (text !== shownTable && (shownTable !== "" || table.length > 0)) {
       shownTable = text;
       out(`table now:\n${text}`);
     }
@@ -87,19 +94,23 @@ async function main(): Promise<number> {
     out("starting the director (dry-run backend: commands are printed, the kernel is not touched)");
     await director.start();
     await until(() => realsIn() === 3, 15_000, "all three real servers in the table");
+    await hold(3_000, "steady state: checks keep running every second, and nothing changes, so no ipvsadm command");
 
     out(`>>> failing web2 (127.0.0.1:${ports[1]}): its /health now answers 503`);
     servers[1]?.setHealthy(false);
     await until(() => realsIn() === 2, 15_000, "web2 leaving the table");
+    await hold(3_000, "web2 stays out while its check fails");
 
     out(`>>> bringing web2 back`);
     servers[1]?.setHealthy(true);
     await until(() => realsIn() === 3, 15_000, "web2 coming back");
+    await hold(2_000, "all three in again");
 
     out("stopping the director (cleanstop=yes removes the virtual service)");
     await director.stop();
     await ops.close();
     out(`done: ${transitions.length} transitions, the whole loop in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    out("next: bin/ldirectord-ts -d --backend dry-run examples/demo.cf start   (your own servers on ports 8081-8083)");
     return 0;
   } finally {
     await log.close();
