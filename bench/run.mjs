@@ -10,6 +10,7 @@
 //   --print         only print the table from bench/results/latest.json
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { cpus, totalmem, release, loadavg } from "node:os";
+import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -48,8 +49,18 @@ function machine() {
     node: process.version,
     // Other work on the machine skews CPU-bound figures: the 1-minute load average when the run started.
     loadAvg1: round(loadavg()[0], 2),
+    commit: gitDescribe(),
     at: new Date().toISOString(),
   };
+}
+
+/** The commit measured ("-dirty" when the working tree had uncommitted changes). */
+function gitDescribe() {
+  try {
+    return execFileSync("git", ["describe", "--always", "--dirty"], { cwd: here, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+  } catch {
+    return "unknown";
+  }
 }
 
 function skip(part, why) {

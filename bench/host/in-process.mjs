@@ -26,7 +26,7 @@ try {
 }
 let standIn = ipvs?.createBackend === undefined || ipvs?.planChanges === undefined;
 try {
-  if (!standIn) (await import(new URL("ipvs/desired.js", dist))).desiredTable([], { health: () => "unknown" });
+  if (!standIn) (await import(new URL("ipvs/desired.js", dist))).desiredTable({ virtuals: [] }, { health: () => "unknown" });
 } catch {
   standIn = true;
 }
