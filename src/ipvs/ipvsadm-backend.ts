@@ -74,7 +74,7 @@ export class IpvsadmBackend implements IpvsBackend {
         const argv = r === save ? ["-S", "-n"] : ["-L", "-n", "--thresholds"];
         if (UNAVAILABLE.test(r.stderr)) {
           throw new IpvsUnavailableError(
-            `the kernel IPVS table cannot be used: ${this.bin} ${argv.join(" ")}: ${r.stderr.trim()} ` +
+            `the kernel IPVS table cannot be used: ${this.bin} ${argv.join(" ")}: ${r.stderr.trim().split("\n").join(" / ")} ` +
               "(load the ip_vs module and run as root, or choose --backend dry-run explicitly)",
           );
         }
