@@ -113,6 +113,10 @@ async function exchange(plan: HttpPlan, target: CheckTarget, signal: AbortSignal
     connectTimeout: target.timeoutMs,
     connect: { ...tls, maxCachedSessions: 0 },
   });
+  // undici's own connect timeout is coarse and its abort does not reach a TLS handshake in progress: destroying
+  // the client on abort closes whatever socket it has, at once.
+  const onAbort = (): void => void client.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted")).catch(() => undefined);
+  signal.addEventListener("abort", onAbort, { once: true });
   try {
     const res = await client.request({
       method: target.httpmethod,
@@ -142,6 +146,7 @@ async function exchange(plan: HttpPlan, target: CheckTarget, signal: AbortSignal
     if (signal.aborted) return { kind: "failure", reason: abortReason(signal, target.timeoutMs), cause: err };
     return { kind: "failure", reason: httpReason(err), cause: err };
   } finally {
+    signal.removeEventListener("abort", onAbort);
     // destroy, not close: a peer that trickles must not keep the socket past the check.
     await client.destroy().catch(() => undefined);
   }
@@ -151,6 +156,11 @@ async function exchange(plan: HttpPlan, target: CheckTarget, signal: AbortSignal
 function httpReason(err: unknown): string {
   const e = err as { code?: unknown; cause?: unknown };
   const inner = e.cause !== undefined && typeof (e.cause as { code?: unknown }).code === "string" ? e.cause : err;
+  const code = String((inner as { code?: unknown }).code ?? "");
+  // OpenSSL's message is a long internal string; its `reason` ("wrong version number") is what an operator needs.
+  const sslReason = (inner as { reason?: unknown }).reason;
+  if (code.startsWith("ERR_SSL_")) return `TLS handshake failed: ${typeof sslReason === "string" ? sslReason : code}`;
+  if (code === "HPE_INVALID_CONSTANT" || code.startsWith("HPE_")) return `invalid HTTP response: ${describeError(inner)}`;
   const text = describeError(inner);
   return typeof (inner as { code?: unknown }).code === "string" && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/.test(String((inner as { code: string }).code))
     ? `TLS certificate not accepted: ${text}`

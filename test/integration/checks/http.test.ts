@@ -155,3 +155,17 @@ describe("hostile HTTP peers cost at most one timeout and leak no socket", () =>
     });
   }
 });
+
+it("https: a peer that trickles during the TLS handshake is cut at the timeout, not later", async () => {
+  const baselineNow = await steadySockets();
+  const peer = await startPeer(trickle("\x16\x03\x01\x00\x05hello"));
+  try {
+    const r = await http(`127.0.0.1:${peer.port}`, ['request="/health"'], "https");
+    expect(r.ok).toBe(false);
+    expect(r.message).toBe(`GET https://127.0.0.1/health via 127.0.0.1:${peer.port}: timed out after ${T * 1000} ms`);
+    expect(r.durationMs).toBeLessThan(T * 1000 + 200);
+  } finally {
+    await peer.close();
+  }
+  expect(await socketsSettled(baselineNow)).toBeLessThanOrEqual(baselineNow);
+});
