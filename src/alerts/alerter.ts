@@ -4,7 +4,7 @@ import type { AlertSettings, DaemonStatus, DirectorConfig, RealServer, VirtualSe
 import type { FallbackChange, RealTransition } from "../daemon/hooks.js";
 import type { Logger } from "pino";
 import { realKey } from "../ipvs/desired.js";
-import { fallbackText, inaccessibleText, transitionAction, transitionText } from "../ops/labels.js";
+import { fallbackText, inaccessibleText, realLabel, transitionAction, transitionText, virtualLabel } from "../ops/labels.js";
 import { batchAlerts, type AlertItem } from "./alert-mail.js";
 import { dueResends, resendAfterTransition, shouldAlert, type AlertKind, type ResendEntry } from "./alert-policy.js";
 import type { Mailer } from "./mailer.js";
@@ -61,6 +61,8 @@ export function createAlerter(o: AlerterOptions): Alerter {
   const reminders = new Map<string, Reminder>();
   // Reals whose last down was maintenance: their restore is operator-made too, so it is not mailed either.
   const maintained = new Set<string>();
+  // Reals up as far as transitions tell: on stop with cleanstop they are purged, and ldirectord mails each purge.
+  const up = new Map<string, { virtual: VirtualService; real: RealServer }>();
 
   const flush = (): void => {
     if (timer !== undefined) clearTimeout(timer);
@@ -98,12 +100,20 @@ export function createAlerter(o: AlerterOptions): Alerter {
   return {
     status(s) {
       status = s;
+      if (s !== "stopping") return;
+      const at = Date.now();
+      for (const { virtual, real } of up.values()) {
+        if (virtual.cleanstop) offer("transition", virtual, `Purged real server (stop): ${realLabel(real)} (${virtualLabel(virtual)})`, undefined, at, false);
+      }
+      up.clear();
     },
     transition(t) {
       const id = `${t.virtual.key} ${realKey(t.real)}`;
       let maintenance = t.maintenance;
       if (t.to === "down" && t.maintenance) maintained.add(id);
       if (t.to === "up" && maintained.delete(id)) maintenance = true;
+      if (t.to === "up") up.set(id, { virtual: t.virtual, real: t.real });
+      else up.delete(id);
       // Bookkeeping first, as ldirectord: a reminder is kept for a real down, even while the status filter mutes mail.
       const entry = maintenance ? undefined : resendAfterTransition(t.to, t.virtual.alerts.emailalertfreq, t.at);
       if (entry === undefined) reminders.delete(id);
@@ -133,6 +143,11 @@ export function createAlerter(o: AlerterOptions): Alerter {
         else reminders.set(id, { entry: { lastAt: rem.entry.lastAt, freqSec: next.virtual.alerts.emailalertfreq }, ...next });
       }
       for (const id of maintained) if (!byId.has(id)) maintained.delete(id);
+      for (const id of up.keys()) {
+        const next = byId.get(id);
+        if (next === undefined) up.delete(id);
+        else up.set(id, next);
+      }
     },
     flush,
     async close(withinMs) {

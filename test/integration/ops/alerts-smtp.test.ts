@@ -188,4 +188,24 @@ describe("e-mail alerts through a real SMTP server", () => {
     await waitFor(() => smtp.mails.length >= 1, 15_000, "delivery after the relay came back");
     expect(smtp.mails[0]?.subject).toBe("Deleted real server: 192.0.2.10:80 (192.0.2.1:80)");
   });
+  it("on stop mails 'Purged real server (stop)' for each real that was up in a cleanstop virtual, as ldirectord", async () => {
+    const smtp = await startSmtp();
+    cleanups.push(() => smtp.close());
+    const reals = [real({ address: "192.0.2.10" }), real({ address: "192.0.2.11" }), real({ address: "192.0.2.12" })];
+    const clean = virtual({ reals, alerts: smtpAlerts(smtp.port, { emailalert: ["noc@example.net"] }) });
+    const kept = virtual({ address: "192.0.2.2", reals, cleanstop: false, alerts: smtpAlerts(smtp.port, { emailalert: ["noc@example.net"] }) });
+    const { o } = ops([clean, kept], { batchWindowMs: 300 });
+    o.hooks.onStatus?.("running");
+    for (const v of [clean, kept]) for (let i = 0; i < 3; i++) o.hooks.onTransition?.({ ...down(v, i), from: "unknown", to: "up", reason: "ok" });
+    o.hooks.onTransition?.(down(clean, 2));
+    await waitFor(() => smtp.mails.length >= 1, 10_000, "the start-up mail");
+    o.hooks.onStatus?.("stopping");
+    await o.close();
+    expect(smtp.mails).toHaveLength(2);
+    const stop = smtp.mails[1];
+    expect(stop?.subject).toBe("2 alerts: 2 Purged real server (stop)");
+    expect(stop?.body).toContain("Log-Message: Purged real server (stop): 192.0.2.10:80 (192.0.2.1:80)\nDaemon-Status: stopping");
+    expect(stop?.body).toContain("Purged real server (stop): 192.0.2.11:80 (192.0.2.1:80)");
+    expect(stop?.body).not.toContain("192.0.2.2:80");
+  });
 });
