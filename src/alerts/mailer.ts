@@ -53,8 +53,13 @@ export function envelopeAddress(from: string): string {
   return (m?.[1] ?? from).trim();
 }
 
+/** The sendmail program used without smtp=: the first of these that exists, else `sendmail` on PATH. */
+export function findSendmail(): string {
+  return ["/usr/sbin/sendmail", "/usr/lib/sendmail"].find((p) => existsSync(p)) ?? "sendmail";
+}
+
 /** Default transport: SMTP relay (STARTTLS when offered, certificate not verified: ldirectord spoke plaintext) or sendmail. */
-export function nodemailerTransport(key: string, timeoutMs: number): MailTransport {
+export function nodemailerTransport(key: string, timeoutMs: number, sendmailPath: string = findSendmail()): MailTransport {
   if (key.startsWith("smtp://")) {
     const rest = key.slice("smtp://".length);
     const colon = rest.lastIndexOf(":");
@@ -70,8 +75,7 @@ export function nodemailerTransport(key: string, timeoutMs: number): MailTranspo
       socketTimeout: timeoutMs,
     });
   }
-  const path = ["/usr/sbin/sendmail", "/usr/lib/sendmail"].find((p) => existsSync(p)) ?? "sendmail";
-  return nodemailer.createTransport({ sendmail: true, newline: "unix", path });
+  return nodemailer.createTransport({ sendmail: true, newline: "unix", path: sendmailPath });
 }
 
 interface Pending {

@@ -7,7 +7,7 @@ import type { DirectorConfig } from "../config/types.js";
 import type { DirectorHooks } from "../daemon/hooks.js";
 import { realKey } from "../ipvs/desired.js";
 import { createAlerter, DEFAULT_BATCH_WINDOW_MS } from "../alerts/alerter.js";
-import { createMailer, type MailTransport } from "../alerts/mailer.js";
+import { createMailer, nodemailerTransport, type MailTransport } from "../alerts/mailer.js";
 import { scrubberOf, type Logger } from "./logger.js";
 import { createScrubber, secretsOf } from "./scrub.js";
 import { createMonitorFiles } from "./monitor-file.js";
@@ -32,6 +32,8 @@ export interface OperationsDeps {
   readonly hostname?: string;
   /** Mail transport factory (default nodemailer: SMTP relay or sendmail). */
   readonly mailTransport?: (key: string, timeoutMs: number) => MailTransport;
+  /** The sendmail program for mail without smtp= (default /usr/sbin/sendmail). */
+  readonly sendmailPath?: string;
   /** Batching window for alerts (default 2 s). */
   readonly batchWindowMs?: number;
   /** Bound on one mail delivery attempt (default 15 s). */
@@ -67,7 +69,11 @@ export function createOperations(initial: DirectorConfig, deps: OperationsDeps):
 
   const mailer = createMailer({
     logger,
-    ...(deps.mailTransport === undefined ? {} : { createTransport: deps.mailTransport }),
+    ...(deps.mailTransport !== undefined
+      ? { createTransport: deps.mailTransport }
+      : deps.sendmailPath !== undefined
+        ? { createTransport: (key: string, ms: number) => nodemailerTransport(key, ms, deps.sendmailPath) }
+        : {}),
     ...(deps.mailTimeoutMs === undefined ? {} : { timeoutMs: deps.mailTimeoutMs }),
     ...(deps.mailRetryBaseMs === undefined ? {} : { retryBaseMs: deps.mailRetryBaseMs }),
   });

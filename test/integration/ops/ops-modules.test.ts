@@ -2,6 +2,7 @@
 // (The spawned-daemon versions of these tests live in daemon-ops.test.ts.)
 import { afterEach, describe, expect, it } from "vitest";
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
@@ -155,3 +156,60 @@ describe("fallbackcommand", () => {
     expect(lines.some((l) => l.vs === v2.key && /\/bin\/false start 192\.0\.2\.2:80 tcp\) failed: exit 1/.test(String(l.msg)))).toBe(true);
   });
 });
+
+describe("sendmail (no smtp=)", () => {
+  it("hands each recipient's mail to the sendmail program, as ldirectord's Mail::Send path", async () => {
+    const d = await tempDir();
+    const out = join(d, "sendmail.out");
+    const fake = join(d, "sendmail");
+    // Records its arguments and the message it is given on stdin.
+    await writeFile(fake, `#!/bin/sh\n{ echo "ARGS: $*"; cat; echo "--END--"; } >> "${out}"\n`);
+    await chmod(fake, 0o755);
+    const { logger } = memoryLogger();
+    const v = virtual({ alerts: { emailalert: ["noc@example.net", "oncall@example.net"], emailalertfreq: 0, emailalertstatus: ["running"] } });
+    const o = createOperations(config([v]), { logger, hostname: "lb1.test", sendmailPath: fake, batchWindowMs: 20 });
+    o.hooks.onStatus?.("running");
+    o.hooks.onTransition?.({ virtual: v, real: real(), from: "up", to: "down", reason: "connect 192.0.2.10:80: ECONNREFUSED", durationMs: 1, maintenance: false, at: Date.now() });
+    await waitFor(() => (readFileSafe(out).match(/--END--/g) ?? []).length >= 2, 10_000, "two sendmail runs");
+    await o.close();
+    const runs = readFileSafe(out).split("--END--").filter((r) => r.trim() !== "");
+    expect(runs).toHaveLength(2);
+    expect(runs.map((r) => /ARGS: .*\b(noc|oncall)@example\.net$/m.exec(r)?.[1]).sort()).toEqual(["noc", "oncall"]);
+    for (const r of runs) {
+      expect(r).toContain("Subject: Deleted real server: 192.0.2.10:80 (192.0.2.1:80)");
+      expect(r).toContain("Reason: connect 192.0.2.10:80: ECONNREFUSED");
+    }
+  });
+});
+
+describe("execute=", () => {
+  it("starts, reloads and stops the other instances with this one", async () => {
+    const d = await tempDir();
+    const out = join(d, "self.out");
+    const self = join(d, "self.sh");
+    await writeFile(self, `#!/bin/sh\necho "$*" >> "${out}"\n`);
+    await chmod(self, 0o755);
+    const { logger } = memoryLogger();
+    const c1 = config([virtual()], { execute: ["a.cf", "b.cf"] });
+    const o = createOperations(c1, { logger, selfCommand: [self, "--run-dir", "/run/x"] });
+    o.hooks.onStatus?.("starting");
+    await waitFor(() => readFileSafe(out).split("\n").length >= 3, 5_000, "two starts");
+    o.reload(config([virtual()], { execute: ["b.cf", "c.cf"] }));
+    await waitFor(() => readFileSafe(out).split("\n").length >= 6, 5_000, "stop, reload and start");
+    o.hooks.onStatus?.("stopping");
+    await waitFor(() => readFileSafe(out).split("\n").length >= 8, 5_000, "two stops");
+    await o.close();
+    const lines = readFileSafe(out).trimEnd().split("\n");
+    expect(lines.slice(0, 2).sort()).toEqual(["--run-dir /run/x a.cf start", "--run-dir /run/x b.cf start"]);
+    expect(lines.slice(2, 5).sort()).toEqual(["--run-dir /run/x a.cf stop", "--run-dir /run/x b.cf reload", "--run-dir /run/x c.cf start"]);
+    expect(lines.slice(5).sort()).toEqual(["--run-dir /run/x b.cf stop", "--run-dir /run/x c.cf stop"]);
+  });
+});
+
+function readFileSafe(p: string): string {
+  try {
+    return readFileSync(p, "utf8");
+  } catch {
+    return "";
+  }
+}
