@@ -71,7 +71,11 @@ describe("dns", () => {
     expect(tcp.message).toBe(`dns A check.example via tcp 127.0.0.1:${port}: connect: connection refused`);
     const udp = await dns(`127.0.0.1:${port}`, "check.example", "1", true);
     expect(udp.ok).toBe(false);
-    expect(udp.message).toContain("port unreachable");
+    // UDP has no refusal: the kernel's ICMP port unreachable says so at once, unless its global ICMP rate limit
+    // (shared with everything else on the machine) swallowed it; then the check ends at its timeout.
+    expect(udp.ok).toBe(false);
+    expect(udp.message).toMatch(/port unreachable \(ICMP\)$|no answer: timed out after 1000 ms$/);
+    expect(udp.durationMs).toBeLessThan(1000 + 500);
   });
   it("ends at its timeout when the server says nothing (udp and tcp)", async () => {
     const silentUdp = await startUdpPeer("127.0.0.1", () => undefined);
