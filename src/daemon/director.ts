@@ -5,6 +5,8 @@ import type { DaemonStatus, DirectorConfig, RealServer, VirtualService } from ".
 import { checkKey as defaultCheckKey, checkTimeoutMs as defaultCheckTimeoutMs, runCheck as defaultRunCheck, type CheckPhase } from "../checks/index.js";
 import type { IpvsBackend, IpvsTable, TableOp, TableReal } from "../ipvs/types.js";
 import { desiredTable as defaultDesiredTable, realKey, type HealthView, type RealHealth } from "../ipvs/desired.js";
+import { planChanges as defaultPlanChanges } from "../ipvs/plan.js";
+import { applyToTable } from "../ipvs/table-model.js";
 import type { DirectorHooks } from "./hooks.js";
 import { systemClock, type Clock, type TimerHandle } from "../scheduler/clock.js";
 import { ADOPTED_UP, UNKNOWN, nextHealth, type HealthState } from "../scheduler/health-state.js";
@@ -28,7 +30,8 @@ export interface DirectorOptions {
   readonly checkKey?: (virtual: VirtualService, real: RealServer) => string;
   readonly checkTimeoutMs?: (virtual: VirtualService, phase: CheckPhase) => number;
   readonly desiredTable?: (config: DirectorConfig, health: HealthView) => IpvsTable;
-  readonly planChanges: PlanFn;
+  /** The planner (default: src/ipvs planChanges, purging reals the config does not list in its own services). */
+  readonly planChanges?: PlanFn;
   /** Consecutive successes a down real needs to come back (extension; default 1 = ldirectord). */
   readonly rise?: number;
   /** Global cap on checks in flight (default 64). */
@@ -120,6 +123,7 @@ export function createDirector(options: DirectorOptions): Director {
   const clock = options.clock ?? systemClock;
   const rise = options.rise ?? 1;
   const desiredTableFn = options.desiredTable ?? defaultDesiredTable;
+  const plan: PlanFn = options.planChanges ?? ((current, desired) => defaultPlanChanges(current, desired, { purgeUnknownReals: true }));
   const logTransitions = options.logTransitions ?? true;
   const retryBaseMs = options.retryBaseMs ?? 1000;
   const retryMaxMs = options.retryMaxMs ?? 30_000;
@@ -309,13 +313,15 @@ export function createDirector(options: DirectorOptions): Director {
       const { reals: _reals, ...service } = svc;
       ops.push({ kind: "delete-service", service });
     }
-    ops.push(...options.planChanges(ownedTable(table, scopeKeys), desired));
+    ops.push(...plan(ownedTable(table, scopeKeys), desired));
     stats.lastSyncAt = clock.now();
     if (ops.length === 0) {
       updateFallback();
       return [];
     }
     const result = await backend.apply(ops);
+    // What status reports as the kernel's weights: the table read, plus what was just applied to it.
+    lastTable = applyToTable(table, result.applied);
     const texts = recordOps(result.applied);
     if (texts.length > 0) {
       if (reason === "reconcile") {

@@ -1,11 +1,9 @@
-// The IPVS pieces the daemon needs (backend factory and planner), looked up in src/ipvs.
-// TEMPORARY: src/ipvs is being written in parallel; until its modules land this looks them up at run time.
+// The IPVS pieces the daemon wires in: the backend factory and the planner of src/ipvs.
 import type { IpvsBackend } from "../ipvs/types.js";
+import { createBackend, planChanges, type BackendKind } from "../ipvs/index.js";
 import type { PlanFn } from "./director.js";
-import { LdError } from "../errors.js";
 
-/** Backend kinds of the CLI's --backend. */
-export type BackendKind = "ipvsadm" | "dry-run" | "memory";
+export type { BackendKind } from "../ipvs/index.js";
 
 /** Options passed to the backend factory. */
 export interface BackendWiring {
@@ -14,36 +12,15 @@ export interface BackendWiring {
   readonly log: (line: string) => void;
 }
 
-type IpvsModule = {
-  createBackend?: (kind: BackendKind, opts: Record<string, unknown>) => IpvsBackend | Promise<IpvsBackend>;
-  planChanges?: (current: unknown, desired: unknown, opts?: unknown) => unknown;
-};
-
-async function tryImport(spec: string): Promise<IpvsModule | undefined> {
-  try {
-    return (await import(spec)) as IpvsModule;
-  } catch {
-    return undefined;
-  }
+/** Create the selected backend (ipvsadm rejects with IpvsUnavailableError on a kernel without IPVS). */
+export function createIpvsBackend(kind: BackendKind, wiring: BackendWiring): Promise<IpvsBackend> {
+  return createBackend(kind, { ...(wiring.ipvsadm === undefined ? {} : { ipvsadm: wiring.ipvsadm }), log: wiring.log });
 }
 
-async function find<K extends keyof IpvsModule>(name: K): Promise<NonNullable<IpvsModule[K]>> {
-  for (const spec of ["../ipvs/index.js", "../ipvs/backend.js", "../ipvs/backends.js", "../ipvs/create-backend.js", "../ipvs/plan.js"]) {
-    const mod = await tryImport(spec);
-    const fn = mod?.[name];
-    if (fn !== undefined) return fn as NonNullable<IpvsModule[K]>;
-  }
-  throw new LdError("ERR_INTERNAL", `${name} is not available in src/ipvs`);
-}
-
-/** Create the selected backend. */
-export async function createIpvsBackend(kind: BackendKind, wiring: BackendWiring): Promise<IpvsBackend> {
-  const create = await find("createBackend");
-  return create(kind, { ...(wiring.ipvsadm === undefined ? {} : { ipvsadm: wiring.ipvsadm }), log: wiring.log });
-}
-
-/** The planner (owned services only: the director passes the part of the table this config owns). */
+/**
+ * The planner for the part of the table this config owns (the director passes only its own services): untracked
+ * reals inside them are purged, as ldirectord does at start (§3.4 step 3); foreign services are never passed.
+ */
 export async function loadPlanner(): Promise<PlanFn> {
-  const plan = await find("planChanges");
-  return (current, desired) => plan(current, desired, { purgeUnknownReals: true }) as ReturnType<PlanFn>;
+  return (current, desired) => planChanges(current, desired, { purgeUnknownReals: true });
 }

@@ -8,7 +8,9 @@ import type { RealTransition, FallbackChange } from "../../../src/daemon/hooks.j
 import { realKey } from "../../../src/ipvs/desired.js";
 import type { FallbackServer, RealServer, VirtualService } from "../../../src/config/types.js";
 import { config, real, virtual } from "../scheduler/fixtures.js";
-import { FakeTable, fakeDesired, fakePlan } from "./table-fakes.js";
+import { FakeTable } from "./table-fakes.js";
+import { desiredTable } from "../../../src/ipvs/desired.js";
+import { planChanges } from "../../../src/ipvs/plan.js";
 
 const fallback: FallbackServer = { address: "127.0.0.9", family: 4, port: 80, forward: "masq", source: { file: "/tmp/test.cf", line: 2 } };
 
@@ -47,8 +49,7 @@ function make(cfgVirtuals: VirtualService[], table: FakeTable, up: Set<string>, 
     runCheck: scripted(up, calls),
     checkKey: key,
     checkTimeoutMs: timeout,
-    desiredTable: fakeDesired,
-    planChanges: fakePlan,
+    // The real desired table and planner of src/ipvs; only the kernel is a memory stand-in.
     random: () => 0.5,
     maxSpreadMs: 1000,
     hooks: { onTransition: (t) => transitions.push(t), onFallback: (f) => fallbacks.push(f) },
@@ -106,7 +107,7 @@ describe("director start", () => {
   it("adopts reals already in the table with weight > 0: zero table operations while they stay healthy", async () => {
     const table = new FakeTable();
     const v = virtual(1, [real(1, { weight: 3 }), real(2)], { fallback, checkinterval: 5 });
-    await table.apply(fakePlan([], fakeDesired(config([v]), { health: () => "up" })));
+    await table.apply(planChanges([], desiredTable(config([v]), { health: () => "up" })));
     table.applied.length = 0;
     const { director, transitions } = make([v], table, new Set(["192.0.2.1", "192.0.2.2"]));
     await startNow(director);
