@@ -105,7 +105,10 @@ export function renderRows(rows: readonly CheckRow[]): string {
 export async function run(ctx: CommandContext): Promise<number> {
   let virtuals: readonly VirtualService[];
   try {
-    virtuals = (await loadConfig(ctx.configArg, { haDir: ctx.options.haDir })).virtuals;
+    const config = await loadConfig(ctx.configArg, { haDir: ctx.options.haDir });
+    virtuals = config.virtuals;
+    // Warnings go to stderr so the rows (and --json) on stdout stay clean.
+    for (const w of config.warnings) ctx.stderr.write(`${w.file}:${w.line}: warning: ${w.message}\n`);
   } catch (err) {
     if (!(err instanceof ConfigError) && !(err instanceof ConfigNotFoundError)) throw err;
     ctx.stderr.write(`ldirectord-ts: ${describeError(err)}\n`);

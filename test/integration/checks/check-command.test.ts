@@ -59,6 +59,7 @@ beforeAll(async () => {
   await writeFile(join(tmp.dir, "healthy.cf"), healthy);
   const failing = `${healthy}virtual=192.0.2.13:80\n\treal=127.0.0.1:${nginx.http} masq\n\treal=127.0.0.1:${refused} masq\n\tservice=http\n\tchecktype=negotiate\n\trequest="/down"\n\tvirtualhost=b.test\n`;
   await writeFile(join(tmp.dir, "failing.cf"), failing);
+  await writeFile(join(tmp.dir, "warned.cf"), `virtual=192.0.2.14:6379\n\treal=[::1]:${redis6.port} masq\n\n\tchecktype=connect\n`.replace("real=[", "real6=[").replace("virtual=", "virtual6=").replace("192.0.2.14", "[2001:db8::14]"));
   await writeFile(join(tmp.dir, "broken.cf"), "virtual=192.0.2.1:80\n\treal=127.0.0.1:80 masq\n\tchecktype=conect\n");
 }, 30_000);
 afterAll(async () => {
@@ -102,6 +103,12 @@ describe("check command", () => {
     const v6 = await cli(["healthy.cf", "check", "--virtual", "[2001:db8::10]:6379"]);
     expect(v6.code).toBe(0);
     expect(v6.stdout.trimEnd().split("\n")).toHaveLength(2);
+  });
+  it("prints config warnings on stderr and keeps --json on stdout clean", async () => {
+    const r = await cli(["warned.cf", "check", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warned\.cf:\d+: warning: /);
+    expect((JSON.parse(r.stdout) as { results: unknown[] }).results).toHaveLength(1);
   });
   it("exits 2 on a config error, a missing config, or a filter matching nothing", async () => {
     const broken = await cli(["broken.cf", "check"]);
