@@ -60,6 +60,17 @@ export function batchSubject(items: readonly AlertItem[]): string {
   return `${pre}${items.length} alerts: ${[...counts].map(([k, n]) => `${n} ${k}`).join(", ")}`;
 }
 
+/** Alert blocks listed in one mail; the rest are counted (the subject has the full count, the log every line). */
+export const MAX_BLOCKS_PER_MAIL = 100;
+
+/** The body of a mail carrying the items. */
+export function batchBody(items: readonly AlertItem[], hostname: string): string {
+  const shown = items.slice(0, MAX_BLOCKS_PER_MAIL).map(alertBlock);
+  const rest = items.length - shown.length;
+  if (rest > 0) shown.push(`... and ${rest} more alert${rest === 1 ? "" : "s"} (every one is in the log)`);
+  return `ldirectord host: ${hostname}\n\n${shown.join("\n\n")}\n`;
+}
+
 /** Group a window of alerts into one mail per (recipient, sender, transport), items in order. */
 export function batchAlerts(items: readonly AlertItem[], hostname: string): AlertMail[] {
   const groups = new Map<string, { to: string; from: string; transport: string; items: AlertItem[] }>();
@@ -71,8 +82,8 @@ export function batchAlerts(items: readonly AlertItem[], hostname: string): Aler
         g = { to, from: item.from, transport: item.transport, items: [] };
         groups.set(key, g);
       }
-      // The same alert listed twice for one recipient (global and per-virtual lists overlap) is sent once.
-      if (!g.items.includes(item)) g.items.push(item);
+      // The same alert listed twice for one recipient (a recipient repeated in the list) is sent once.
+      if (g.items[g.items.length - 1] !== item) g.items.push(item);
     }
   }
   return [...groups.values()].map((g) => ({
@@ -80,7 +91,7 @@ export function batchAlerts(items: readonly AlertItem[], hostname: string): Aler
     from: g.from,
     transport: g.transport,
     subject: batchSubject(g.items),
-    text: `ldirectord host: ${hostname}\n\n${g.items.map(alertBlock).join("\n\n")}\n`,
+    text: batchBody(g.items, hostname),
     count: g.items.length,
   }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchAlerts, batchSubject, type AlertItem } from "../../../src/alerts/alert-mail.js";
+import { batchAlerts, batchSubject, MAX_BLOCKS_PER_MAIL, type AlertItem } from "../../../src/alerts/alert-mail.js";
 
 const item = (over: Partial<AlertItem> = {}): AlertItem => ({
   text: "Deleted real server: 192.0.2.10:80 (192.0.2.1:80)",
@@ -47,5 +47,15 @@ describe("batchAlerts", () => {
   it("adds service name and comment lines when set", () => {
     const [m] = batchAlerts([item({ servicename: "www", comment: "front web farm" })], "lb1");
     expect(m?.text).toContain("Service name: www\nComment: front web farm");
+  });
+  it("lists at most MAX_BLOCKS_PER_MAIL alerts in the body and counts the rest; the subject counts all", () => {
+    const many = Array.from({ length: MAX_BLOCKS_PER_MAIL + 25 }, () => item());
+    const [m] = batchAlerts(many, "lb1");
+    expect(m?.subject).toBe(`${MAX_BLOCKS_PER_MAIL + 25} alerts: ${MAX_BLOCKS_PER_MAIL + 25} Deleted real server`);
+    expect(m?.text.match(/^Log-Message: /gm)).toHaveLength(MAX_BLOCKS_PER_MAIL);
+    expect(m?.text).toContain("... and 25 more alerts (every one is in the log)");
+  });
+  it("sends an alert once to a recipient listed twice", () => {
+    expect(batchAlerts([item({ recipients: ["a@x", "a@x"] })], "lb1").map((m) => m.count)).toEqual([1]);
   });
 });
