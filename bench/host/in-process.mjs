@@ -14,6 +14,8 @@ import { percentile, round } from "../lib/stats.mjs";
 
 const dist = new URL("../../dist/", import.meta.url);
 const [n = 1000, warmupS = 5, windowS = 15, concurrency] = process.argv.slice(2).map(Number);
+// BENCH_STATE=daemon: write the state file on every change as run-daemon does; =coalesce: the suggested writer.
+const stateMode = process.env.BENCH_STATE ?? "none";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const { parseConfig } = await import(new URL("config/index.js", dist));
@@ -39,7 +41,19 @@ if (parsed.config === undefined) throw new Error(`config: ${JSON.stringify(parse
 const nginx = await startLoopbackNginx(FIRST_PORT, n);
 const logger = pino({ level: "info" }, pino.destination({ dest: path.join(dir, "director.log"), sync: false }));
 const backend = standIn ? standIns.memoryBackend() : await ipvs.createBackend("memory", { log: () => undefined });
+const stateFile = path.join(dir, "state.json");
+let onChange;
+if (stateMode === "daemon") {
+  const { createStateFileWriter } = await import(new URL("daemon/state-file.js", dist));
+  const w = createStateFileWriter(stateFile, () => undefined);
+  onChange = () => void w.write({ pid: process.pid, ...director.status() });
+} else if (stateMode === "coalesce") {
+  const { createCoalescingStateWriter } = await import("./coalescing-state-writer.mjs");
+  const w = createCoalescingStateWriter(stateFile, () => undefined);
+  onChange = () => void w.write(() => ({ pid: process.pid, ...director.status() }));
+}
 const director = createDirector({
+  ...(onChange === undefined ? {} : { onChange }),
   config: parsed.config,
   backend,
   logger,
@@ -73,6 +87,7 @@ for (const v of status.virtuals) for (const r of v.reals) if (r.health === "up")
 console.log(JSON.stringify({
   n,
   concurrency: concurrency ?? "default",
+  stateFile: stateMode,
   standIns: standIn,
   startMs: round(startMs),
   checksPerS: round(inWindow / seconds),
