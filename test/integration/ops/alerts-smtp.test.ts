@@ -160,11 +160,11 @@ describe("e-mail alerts through a real SMTP server", () => {
     for (let i = 0; i < reals.length; i++) o.hooks.onTransition?.(down(v, i));
     const callMs = Number(process.hrtime.bigint() - started) / 1e6;
     // 50 transitions handed over in well under a check interval; nothing waits for the relay.
-    expect(callMs).toBeLessThan(100);
+    expect(callMs).toBeLessThan(250);
     // The event loop stays free while the relay hangs: a 50 ms timer fires on time.
     const lagStart = Date.now();
     await sleep(50);
-    expect(Date.now() - lagStart).toBeLessThan(250);
+    expect(Date.now() - lagStart).toBeLessThan(1_000);
     await waitFor(() => lines.some((l) => l.msg === "failed to send email alert; will retry"), 10_000, "the retry warning");
     const warn = lines.find((l) => l.msg === "failed to send email alert; will retry");
     expect(String(warn?.reason)).toMatch(/timeout|no answer/i);

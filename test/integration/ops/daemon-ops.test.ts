@@ -91,8 +91,8 @@ describe("operations through the spawned daemon", () => {
     await writeFile(join(maint, `127.0.0.1:${rs.port}`), "");
     await waitFor(() => /start 127\.0\.0\.100:80 tcp/.test(readFileSafe(calls)), 10_000, `fallbackcommand start; output:\n${d.out()}`);
     const inMs = Date.now() - t0;
-    // Picked up within one check interval (1 s) plus the directory poll (1 s).
-    expect(inMs).toBeLessThan(3_500);
+    // Picked up within one check interval (1 s) plus the directory poll (1 s), with margin for a loaded machine.
+    expect(inMs).toBeLessThan(4_500);
     expect(readFileSafe(monitor)).toMatch(/\[down\] .*maintenance/i);
     expect(d.out()).toContain(`Deleted real server: 127.0.0.1:${rs.port} (127.0.0.100:80)`);
 
@@ -142,11 +142,11 @@ describe("operations through the spawned daemon", () => {
     rs.setHealthy(true);
     await waitFor(() => new RegExp(`ipvsadm -a -t 127\\.0\\.0\\.100:80 .*-r 127\\.0\\.0\\.1:${rs.port}[\\s\\S]*ipvsadm -a -t 127\\.0\\.0\\.100:80 .*-r 127\\.0\\.0\\.1:${rs.port}`).test(d.out()), 10_000, `the real to come back; output:\n${d.out()}`);
     const upMs = Date.now() - t1;
-    // One check interval (1 s) plus the check itself; a mail stuck for 15 s would show up here. The relay is
+    // One check interval (1 s) plus the check, with margin for a loaded machine; a mail stuck for 15 s would show. The relay is
     // hanging on the start-up alert at that point (a connection is open and unanswered).
     expect(sockets.length).toBeGreaterThan(0);
-    expect(downMs).toBeLessThan(3_000);
-    expect(upMs).toBeLessThan(3_000);
+    expect(downMs).toBeLessThan(5_000);
+    expect(upMs).toBeLessThan(5_000);
     console.log(`hanging relay: table change ${downMs} ms after the failure, ${upMs} ms after the recovery`);
   });
   it("passwd= and secret= appear in no log line, monitorfile line or mail of the running daemon", async () => {

@@ -42,7 +42,7 @@ describe("maintenancedir", () => {
     await writeFile(join(dir, "[2001:db8::5]"), "");
     const t0 = Date.now();
     await waitFor(() => m.inMaintenance(a) && m.inMaintenance(b) && m.inMaintenance(c), 2_000, "maintenance to be seen");
-    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(Date.now() - t0).toBeLessThan(1_500);
     await unlink(join(dir, "192.0.2.10:80"));
     await waitFor(() => !m.inMaintenance(a), 2_000, "maintenance to end");
     expect(m.inMaintenance(b)).toBe(true);
@@ -136,7 +136,7 @@ describe("fallbackcommand", () => {
     const t0 = Date.now();
     o.hooks.onFallback?.({ virtual: v, state: "on", at: t0 });
     o.hooks.onFallback?.({ virtual: v, state: "off", at: t0 });
-    expect(Date.now() - t0).toBeLessThan(50);
+    expect(Date.now() - t0).toBeLessThan(250);
     await waitFor(() => lines.some((l) => String(l.msg).startsWith("fallbackcommand:")), 10_000, "the stop run");
     expect(Date.now() - t0).toBeLessThan(6_000);
     expect(lines.some((l) => /killed after 300 ms/.test(String(l.msg)))).toBe(true);
