@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createTcpServer, type Server, type Socket, type AddressInfo } from "node:net";
-import { chmod, mkdir, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -201,6 +201,58 @@ describe("operations through the spawned daemon", () => {
     for (const [where, text] of outputs) {
       for (const secret of [PASSWD, SECRET]) expect(text.includes(secret), `${secret} found in the ${where}`).toBe(false);
     }
+  });
+  it("the daemonized director logs JSON transition lines to logfile= and reopens it on USR1 (logrotate)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ldts-daemon-log-"));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const rs = await realServer();
+    const logfile = join(dir, "ld.log");
+    await writeFile(
+      join(dir, "log.cf"),
+      ["checktimeout=2", "checkinterval=1", `logfile="${logfile}"`, "virtual=127.0.0.100:80", `\treal=127.0.0.1:${rs.port} masq 1`, "\tservice=http", '\trequest="/health"', '\treceive="OK"', ""].join("\n"),
+    );
+    const cli = (command: string): Promise<number | null> =>
+      new Promise((resolve) => {
+        const c = spawn(process.execPath, [BIN, "--backend", "dry-run", "--ha-dir", dir, "--run-dir", dir, "log.cf", command], { stdio: "ignore" });
+        const t = setTimeout(() => c.kill("SIGKILL"), 30_000);
+        c.on("exit", (code) => {
+          clearTimeout(t);
+          resolve(code);
+        });
+      });
+    const pidFile = join(dir, "ldirectord-ts.log.cf.pid");
+    cleanups.push(() => {
+      const pid = Number(readFileSafe(pidFile));
+      if (pid > 0) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    });
+    expect(await cli("start")).toBe(0);
+    const pid = Number(readFileSafe(pidFile));
+    expect(pid).toBeGreaterThan(0);
+    await waitFor(() => readFileSafe(logfile).includes(`Added real server: 127.0.0.1:${rs.port} (127.0.0.100:80)`), 15_000, `the Added line in ${logfile}:\n${readFileSafe(logfile)}`);
+
+    await rename(logfile, `${logfile}.1`);
+    process.kill(pid, "SIGUSR1");
+    await waitFor(() => existsSync(logfile), 5_000, "the log file to be reopened");
+    rs.setHealthy(false);
+    await waitFor(() => readFileSafe(logfile).includes("Deleted real server"), 15_000, `the Deleted line in the new ${logfile}`);
+    expect(await cli("stop")).toBe(0);
+
+    const records = readFileSafe(logfile)
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const deleted = records.find((r) => String(r.msg).startsWith("Deleted real server"));
+    expect(deleted).toMatchObject({ vs: "tcp:127.0.0.100:80", rs: `127.0.0.1:${rs.port}`, from: "up", to: "down", maintenance: false });
+    expect(String(deleted?.reason)).toMatch(/503/);
+    expect(typeof deleted?.durationMs).toBe("number");
+    expect(readFileSafe(`${logfile}.1`)).toContain("Added real server");
+    expect(readFileSafe(`${logfile}.1`)).not.toContain("Deleted real server");
   });
 });
 
