@@ -22,12 +22,20 @@ lab_end() { echo "=== END $1"; }
 # _lab_ip ADDR: "ip -6" for an IPv6 address, "ip -4" otherwise.
 _lab_ip() { case "$1" in *:*) echo "ip -6" ;; *) echo "ip -4" ;; esac; }
 
+# _lab_addr ADDR/PREFIX DEV [NS]: add an address (IPv6 without duplicate address detection, so it is usable at once).
+_lab_addr() {
+  case "$1" in
+    *:*) ${3:+ip netns exec "$3"} ip -6 addr add "$1" dev "$2" nodad ;;
+    *) ${3:+ip netns exec "$3"} ip -4 addr add "$1" dev "$2" ;;
+  esac
+}
+
 # lab_bridge [ADDR/PREFIX...]: create $LAB_BRIDGE (once) in the root namespace, up, with these addresses.
 lab_bridge() {
   sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 >/dev/null 2>&1
   ip link show "$LAB_BRIDGE" >/dev/null 2>&1 || ip link add "$LAB_BRIDGE" type bridge || lab_die "bridge $LAB_BRIDGE"
   ip link set "$LAB_BRIDGE" up
-  for a in "$@"; do $(_lab_ip "$a") addr add "$a" dev "$LAB_BRIDGE" nodad 2>/dev/null || $(_lab_ip "$a") addr add "$a" dev "$LAB_BRIDGE" || lab_die "address $a on $LAB_BRIDGE"; done
+  for a in "$@"; do _lab_addr "$a" "$LAB_BRIDGE" || lab_die "address $a on $LAB_BRIDGE"; done
   sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 >/dev/null
 }
 
@@ -46,7 +54,7 @@ lab_add_host() {
   ip link set "lv$LAB_VETH_N" master "$LAB_BRIDGE" up
   ip netns exec "$ns" ip link set lo up
   ip netns exec "$ns" ip link set eth0 up
-  for a in "$@"; do ip netns exec "$ns" $(_lab_ip "$a") addr add "$a" dev eth0 nodad || lab_die "address $a in $ns"; done
+  for a in "$@"; do _lab_addr "$a" eth0 "$ns" || lab_die "address $a in $ns"; done
   gw4=$(ip -4 -o addr show dev "$LAB_BRIDGE" | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
   gw6=$(ip -6 -o addr show dev "$LAB_BRIDGE" scope global | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
   [ -n "$gw4" ] && ip netns exec "$ns" ip -4 route add default via "$gw4" 2>/dev/null
@@ -57,7 +65,7 @@ lab_add_host() {
 # lab_vip ADDR/PREFIX...: addresses on a dummy interface (labvip) in the root namespace, e.g. the virtual IPs.
 lab_vip() {
   ip link show labvip >/dev/null 2>&1 || { ip link add labvip type dummy && ip link set labvip up; } || lab_die "dummy labvip"
-  for a in "$@"; do $(_lab_ip "$a") addr add "$a" dev labvip nodad || lab_die "address $a on labvip"; done
+  for a in "$@"; do _lab_addr "$a" labvip || lab_die "address $a on labvip"; done
 }
 
 # lab_wait SECONDS CMD...: run CMD every 0.1 s until it succeeds (0) or SECONDS pass (1).
