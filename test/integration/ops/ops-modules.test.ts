@@ -126,6 +126,24 @@ describe("fallbackcommand", () => {
     expect((await readFile(out, "utf8")).trimEnd().split("\n")).toEqual(["first arg second start 192.0.2.1:80 tcp", "first arg second stop 192.0.2.1:80 tcp"]);
   });
 
+  it("keeps its edge state across a reload when the command did not change, and re-runs when it did", async () => {
+    const d = await tempDir();
+    const { script, out } = await recorder(d);
+    const { logger } = memoryLogger();
+    const v = virtual({ fallbackcommand: `${script} one` });
+    const o = createOperations(config([v]), { logger });
+    cleanups.push(() => o.close());
+    o.hooks.onFallback?.({ virtual: v, state: "on", at: 0 });
+    await waitFor(() => readFileSafe(out).includes("one start"), 5_000, "the first start");
+    o.reload(config([v]));
+    o.hooks.onFallback?.({ virtual: v, state: "on", at: 1 });
+    const changed = virtual({ fallbackcommand: `${script} two` });
+    o.reload(config([changed]));
+    o.hooks.onFallback?.({ virtual: changed, state: "on", at: 2 });
+    await waitFor(() => readFileSafe(out).includes("two start"), 5_000, "the start with the new command");
+    expect(readFileSafe(out).trimEnd().split("\n")).toEqual(["one start 192.0.2.1:80 tcp", "two start 192.0.2.1:80 tcp"]);
+  });
+
   it("kills a command that runs too long, logs it, and does not hold up the next one", async () => {
     const d = await tempDir();
     const { script, out } = await recorder(d, 'if [ "$1" = start ]; then sleep 30; fi');
