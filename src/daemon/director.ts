@@ -140,6 +140,8 @@ export function createDirector(options: DirectorOptions): Director {
   const toRemove = new Map<string, VirtualService>();
   const fallback = new Map<string, "on" | "off">();
   let lastTable: IpvsTable = [];
+  /** lastTable is the kernel's table as far as we know (false after a failed write: read again). */
+  let tableFresh = false;
   let syncing: Promise<void> | undefined;
   let dirty = false;
   let dirtyReason = "";
@@ -300,8 +302,11 @@ export function createDirector(options: DirectorOptions): Director {
     const scope = config.virtuals.filter((v) => !pending.has(v.key));
     const scopeKeys = new Set(scope.map((v) => v.key));
     const desired = desiredTableFn({ ...config, virtuals: scope }, view);
-    const table = await backend.read();
+    // A transition plans against the table as last read plus what we applied since (the backend verifies each
+    // apply); start, retries and the periodic reconcile read the kernel again, which is where drift is found.
+    const table = tableFresh && reason !== "reconcile" && reason !== "retry" ? lastTable : await backend.read();
     lastTable = table;
+    tableFresh = true;
     const ops: TableOp[] = [];
     // Virtual services dropped by a reload: delete them whole (their reals go with them).
     for (const [key] of toRemove) {
@@ -336,6 +341,7 @@ export function createDirector(options: DirectorOptions): Director {
     }
     for (const op of result.applied) if (op.kind === "delete-service") toRemove.delete(op.service.key);
     if (result.failed.length > 0) {
+      tableFresh = false;
       stats.applyFailures += 1;
       throw new Error(result.failed.map((f) => `${describeOp(f.op)}: ${f.reason}`).join("; "));
     }
@@ -370,6 +376,7 @@ export function createDirector(options: DirectorOptions): Director {
           lastOpsOfRun.push(...(await syncOnce(why)));
           retryDelay = retryBaseMs;
         } catch (err) {
+          tableFresh = false;
           scheduleRetry(err);
           break;
         }
@@ -431,6 +438,7 @@ export function createDirector(options: DirectorOptions): Director {
       setStatus("starting");
       const table = await backend.read();
       lastTable = table;
+      tableFresh = true;
       // Adopt what the table already serves (a restart, a failover back): no weight change, no flap.
       let adopted = 0;
       for (const v of config.virtuals) {

@@ -8,7 +8,6 @@ import { fileURLToPath } from "node:url";
 import type { CommandContext } from "../context.js";
 import { loadConfig } from "../../config/index.js";
 import { configName, daemonState, pidFilePath, stateFilePath } from "../../daemon/pid-file.js";
-import { AlreadyRunningError, runDaemon } from "../../daemon/run-daemon.js";
 
 /** Set in the environment of the detached child: "this process is the daemon, run in the foreground". */
 export const DAEMON_ENV = "LDIRECTORD_TS_DAEMON_CHILD";
@@ -32,7 +31,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   const foreground = ctx.options.debug || config.globals.supervised;
   if (!foreground && !isChild) return daemonize(ctx, config.globals.checkinterval, Math.max(0, ...config.virtuals.map((v) => Math.max(v.checktimeout, v.negotiatetimeout))));
 
-  // The daemon itself (foreground, or the detached child reporting readiness on fd 3).
+  // The daemon itself (foreground, or the detached child reporting readiness on fd 3). Imported here so the
+  // daemonizing parent does not load the checks and their client libraries (seconds inside a slow VM).
+  const { AlreadyRunningError, runDaemon } = await import("../../daemon/run-daemon.js");
   const report = isChild ? createWriteStream("", { fd: 3 }) : undefined;
   report?.on("error", () => undefined);
   if (isChild) process.chdir("/");

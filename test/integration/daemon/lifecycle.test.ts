@@ -121,21 +121,24 @@ describe("daemon lifecycle (dry-run backend, real executable)", () => {
     const pid = Number((await readFile(pidFile(), "utf8")).trim());
     const good = await readFile(cfgPath, "utf8");
     await writeFile(cfgPath, `${good}bogusdirective=1\n`);
-    await until("refusal logged", async () => (await logLines(box.logFile)).some((l) => /reload \(autoreload\) refused/.test(l.msg)), 8000);
-    const errs = (await logLines(box.logFile)).filter((l) => l.level >= 50).map((l) => l.msg);
-    expect(errs.some((m) => m.startsWith(`${cfgPath}:`) && /bogusdirective/.test(m))).toBe(true);
-    const lastAt = (await state()).daemon?.virtuals[0]?.reals[0]?.lastCheck?.at ?? 0;
-    await until("checks go on", async () => ((await state()).daemon?.virtuals[0]?.reals[0]?.lastCheck?.at ?? 0) > lastAt, 5000);
-    const s = await ld("status");
-    expect(s.code).toBe(0);
-    expect(s.stdout).toBe(`ldirectord-ts for www is running with pid: ${pid}\n`);
-    expect(s.stderr).toMatch(/warning: configuration problem/);
-    expect((await stat(pidFile())).isFile()).toBe(true);
-    // A reload command with the broken file reports it and does not signal.
-    const rl = await ld("reload");
-    expect(rl.code).toBe(2);
-    expect(rl.stderr).toMatch(/bogusdirective/);
-    await writeFile(cfgPath, good);
+    try {
+      await until("refusal logged", async () => (await logLines(box.logFile)).some((l) => /reload \(autoreload\) refused/.test(l.msg)), 8000);
+      const errs = (await logLines(box.logFile)).filter((l) => l.level >= 50).map((l) => l.msg);
+      expect(errs.some((m) => m.startsWith(`${cfgPath}:`) && /bogusdirective/.test(m))).toBe(true);
+      const lastAt = (await state()).daemon?.virtuals[0]?.reals[0]?.lastCheck?.at ?? 0;
+      await until("checks go on", async () => ((await state()).daemon?.virtuals[0]?.reals[0]?.lastCheck?.at ?? 0) > lastAt, 15_000);
+      const s = await ld("status");
+      expect(s.code).toBe(0);
+      expect(s.stdout).toBe(`ldirectord-ts for www is running with pid: ${pid}\n`);
+      expect(s.stderr).toMatch(/warning: configuration problem/);
+      expect((await stat(pidFile())).isFile()).toBe(true);
+      // A reload command with the broken file reports it and does not signal.
+      const rl = await ld("reload");
+      expect(rl.code).toBe(2);
+      expect(rl.stderr).toMatch(/bogusdirective/);
+    } finally {
+      await writeFile(cfgPath, good);
+    }
   });
 
   it("stop waits until the daemon has exited and cleaned its virtual service; the pid file is gone", async () => {

@@ -200,6 +200,20 @@ describe("director health", () => {
     await director.stop();
   });
 
+  it("a transition writes without re-reading the kernel table (one backend call per change)", async () => {
+    const table = new FakeTable();
+    const up = new Set(["192.0.2.1", "192.0.2.2"]);
+    const v = virtual(1, [real(1), real(2)], { checkinterval: 2 });
+    const { director } = make([v], table, up, { reconcileIntervalMs: 60_000 });
+    await startNow(director);
+    const reads = table.reads;
+    up.delete("192.0.2.1");
+    await vi.advanceTimersByTimeAsync(2100);
+    expect(table.weight(v.key, "192.0.2.1:80")).toBeUndefined();
+    expect(table.reads).toBe(reads);
+    await director.stop();
+  });
+
   it("maintenance forces a real down without running its check", async () => {
     const table = new FakeTable();
     const maint = new Set<string>();
