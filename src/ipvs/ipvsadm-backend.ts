@@ -90,7 +90,9 @@ export class IpvsadmBackend implements IpvsBackend {
     const input = ops.map(formatRestoreLine).join("\n") + "\n";
     this.opts.log?.(`${this.bin} -R <<< ${ops.length} line(s)`);
     const batch = await this.run(["-R"], input);
-    if (batch.code === 0 && batch.stderr.trim() === "") return { applied: [...ops], failed: [] };
+    if (batch.code !== 0 || batch.stderr.trim() !== "") this.opts.log?.(`${this.bin} -R exited ${batch.code ?? "by signal"}: ${batch.stderr.trim().split("\n").join(" / ")}`);
+    // Verify even a clean batch: the kernel table, not ipvsadm's exit code, says what happened (a refused line can
+    // also keep the next one from applying, as observed with ipvsadm 1.31 in the lab).
     const after = await this.read();
     const applied: TableOp[] = [];
     const failed: { op: TableOp; reason: string }[] = [];
