@@ -101,11 +101,11 @@ export function createOperations(initial: DirectorConfig, deps: OperationsDeps):
   const hooks: DirectorHooks = {
     onCheckResult(v, r, result) {
       monitor.record(v, r, result);
-      if (logger.isLevelEnabled("debug")) logger.debug({ vs: v.key, rs: realKey(r), ok: result.ok, durationMs: result.durationMs }, `check ${result.ok ? "up" : "down"}: ${result.message}`);
+      if (logger.isLevelEnabled("debug")) logger.debug({ vs: v.key, rs: realKey(r), ok: result.ok, durationMs: Math.round(result.durationMs) }, `check ${result.ok ? "up" : "down"}: ${result.message}`);
     },
     onTransition(t) {
       const text = transitionText(transitionAction({ from: t.from, to: t.to, quiescent: t.virtual.quiescent }), t.virtual, t.real);
-      logger.info({ vs: t.virtual.key, rs: realKey(t.real), from: t.from, to: t.to, reason: t.reason, durationMs: t.durationMs, maintenance: t.maintenance }, text);
+      logger.info({ vs: t.virtual.key, rs: realKey(t.real), from: t.from, to: t.to, reason: t.reason, durationMs: Math.round(t.durationMs), maintenance: t.maintenance }, text);
       alerter.transition(t);
     },
     onFallback(c) {

@@ -13,12 +13,17 @@ export function realLabel(r: Pick<RealServer, "address" | "family" | "port">): s
 }
 
 /** What a transition did to the table, in ldirectord's words. */
-export type TransitionAction = "added" | "restored" | "quiescent" | "deleted";
+export type TransitionAction = "added" | "restored" | "quiescent" | "deleted" | "inaccessible";
 
-/** The table action a transition implies (no table read: `unknown → up` is an add, `down → up` a restore). */
+/**
+ * The table action a transition implies (no table read): `unknown → up` is an add, `down → up` a restore; down is a
+ * quiesce (weight 0) or a delete, except that a real found down at start without quiescent was never added, so it is
+ * only `Inaccessible` (ldirectord logged an add and a delete there, from its start-up churn).
+ */
 export function transitionAction(t: { readonly from: "up" | "down" | "unknown"; readonly to: "up" | "down"; readonly quiescent: boolean }): TransitionAction {
   if (t.to === "up") return t.from === "unknown" ? "added" : "restored";
-  return t.quiescent ? "quiescent" : "deleted";
+  if (t.quiescent) return "quiescent";
+  return t.from === "unknown" ? "inaccessible" : "deleted";
 }
 
 /** ldirectord's log/mail subject for a real server transition, e.g. `Quiescent real server: R (V) (Weight set to 0)`. */
@@ -33,6 +38,8 @@ export function transitionText(action: TransitionAction, virtual: VirtualService
       return `Quiescent real server: ${rv} (Weight set to 0)`;
     case "deleted":
       return `Deleted real server: ${rv}`;
+    case "inaccessible":
+      return `Inaccessible real server: ${rv}`;
   }
 }
 

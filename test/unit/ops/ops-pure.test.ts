@@ -41,6 +41,8 @@ describe("labels", () => {
     ["down", "up", false, "Restored real server: 192.0.2.10:80 (192.0.2.1:80) (Weight set to 3)"],
     ["up", "down", true, "Quiescent real server: 192.0.2.10:80 (192.0.2.1:80) (Weight set to 0)"],
     ["up", "down", false, "Deleted real server: 192.0.2.10:80 (192.0.2.1:80)"],
+    ["unknown", "down", false, "Inaccessible real server: 192.0.2.10:80 (192.0.2.1:80)"],
+    ["unknown", "down", true, "Quiescent real server: 192.0.2.10:80 (192.0.2.1:80) (Weight set to 0)"],
   ] as const)("%s → %s (quiescent %s)", (from, to, quiescent, text) => {
     expect(transitionText(transitionAction({ from, to, quiescent }), v, r)).toBe(text);
   });
