@@ -85,7 +85,7 @@ interface Sink {
 
 function sinkFor(o: LoggerOptions, stderr: Writable): Sink {
   if (o.debug === true) {
-    const stream = pretty({ destination: stderr, colorize: (stderr as { isTTY?: boolean }).isTTY === true, translateTime: "SYS:standard", ignore: "pid,hostname" });
+    const stream = pretty({ destination: stderr, colorize: (stderr as { isTTY?: boolean }).isTTY === true, translateTime: "SYS:standard", ignore: "pid,hostname", singleLine: true });
     return { stream, reopen: () => undefined, close: () => new Promise((resolve) => stream.end(resolve)) };
   }
   if (o.supervised === true) {
