@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { IpvsUnavailableError } from "../../../src/errors.js";
 import { createBackend } from "../../../src/ipvs/index.js";
+import { MemoryBackend } from "../../../src/ipvs/memory-backend.js";
 import { planChanges } from "../../../src/ipvs/plan.js";
 import { reconcile } from "../../../src/ipvs/reconcile.js";
 import type { ServiceSpec, TableReal } from "../../../src/ipvs/types.js";
@@ -53,6 +54,46 @@ describe("dry-run and memory backends", () => {
       "reconcile: ipvsadm -a -t 10.0.0.1:80 -x 0 -y 0 -r 10.0.0.6:80 -m -w 1",
     ]);
     expect(planChanges(await b.read(), desired)).toEqual([]);
+  });
+});
+
+describe("reconcile after a transient failure", () => {
+  it("someone clears the table between read and write: the failed apply is retried against a fresh read and converges", async () => {
+    // A kernel table that an operator flushes (ipvsadm -C) right after the director read it, once.
+    class FlushedOnce extends MemoryBackend {
+      flushes = 1;
+      override async apply(ops: Parameters<MemoryBackend["apply"]>[0]) {
+        if (this.flushes-- > 0) for (const s of await this.read()) await super.apply([{ kind: "delete-service", service: s }]);
+        return super.apply(ops);
+      }
+    }
+    const desired = [{ ...tcp, reals: [real("10.0.0.5", { weight: 3 })] }];
+    const b = new FlushedOnce({ initial: [{ ...tcp, reals: [real("10.0.0.5", { weight: 7 })] }] });
+    const log: string[] = [];
+    const r = await reconcile(b, desired, { log: (l) => log.push(l) });
+    expect(r.attempts).toBe(2);
+    expect(r.failed).toEqual([]);
+    expect(log).toEqual([
+      "reconcile: FAILED ipvsadm -e -t 10.0.0.1:80 -x 0 -y 0 -r 10.0.0.5:80 -m -w 3: Service not defined",
+      "reconcile: ipvsadm -A -t 10.0.0.1:80 -s wrr",
+      "reconcile: ipvsadm -a -t 10.0.0.1:80 -x 0 -y 0 -r 10.0.0.5:80 -m -w 3",
+    ]);
+    expect(planChanges(await b.read(), desired)).toEqual([]);
+  });
+
+  it("gives up after the given number of attempts and reports what still fails", async () => {
+    // A kernel that refuses every write (e.g. out of memory): bounded retries, then the failures as values.
+    class Refusing extends MemoryBackend {
+      writes = 0;
+      override async apply(ops: Parameters<MemoryBackend["apply"]>[0]) {
+        this.writes += 1;
+        return { applied: [], failed: ops.map((op) => ({ op, reason: "Memory allocation problem" })) };
+      }
+    }
+    const b = new Refusing();
+    const r = await reconcile(b, [{ ...tcp, reals: [real("10.0.0.5")] }], { attempts: 2 });
+    expect([r.attempts, b.writes, r.applied.length]).toEqual([2, 2, 0]);
+    expect(r.failed.map((f) => `${f.op.kind}: ${f.reason}`)).toEqual(["add-service: Memory allocation problem", "add-real: Memory allocation problem"]);
   });
 });
 
