@@ -32,8 +32,13 @@ export function serviceAttrsDiffer(a: ServiceSpec, b: ServiceSpec): boolean {
     a.persistent !== b.persistent ||
     (a.persistent === undefined ? false : (a.netmask ?? "") !== (b.netmask ?? "")) ||
     a.ops !== b.ops ||
-    (a.schedflags ?? "") !== (b.schedflags ?? "")
+    flagSet(a.schedflags) !== flagSet(b.schedflags)
   );
+}
+
+/** Scheduler flags compared as a set: `sh-port,sh-fallback` and `sh-fallback,sh-port` are the same to the kernel. */
+function flagSet(flags: string | undefined): string {
+  return (flags ?? "").split(",").map((f) => f.trim()).filter((f) => f !== "").sort().join(",");
 }
 
 /** True when two entries of the same real differ in something `ipvsadm -e` changes (weight, forwarding, thresholds). */

@@ -45,6 +45,9 @@ describe("planChanges", () => {
     { name: "fwmark IPv6 service", current: [], desired: [svc({ key: "fwm6:43", protocol: "fwm", family: 6, fwmark: 43, port: 0, address: undefined as never, reals: [real("2001:db8::5", { family: 6, port: 0, forward: "gate" })] })].map(({ address: _a, ...s }) => s), want: ["-A -f 43 -6 -s wrr", "-a -f 43 -6 -x 0 -y 0 -r [2001:db8::5]:0 -g -w 1"] },
     { name: "udp with ops and scheduler flags", current: [], desired: [svc({ key: "udp:10.0.0.1:53", protocol: "udp", port: 53, ops: true, scheduler: "sh", schedflags: "sh-port" })], want: ["-A -u 10.0.0.1:53 -o -s sh -b sh-port"] },
   ];
+  it("scheduler flags in another order are the same flags (no -E every pass)", () => {
+    expect(lines([svc({ schedflags: "sh-fallback,sh-port" })], [svc({ schedflags: "sh-port,sh-fallback" })])).toEqual([]);
+  });
   for (const row of rows) it(row.name, () => expect(lines(row.current, row.desired, row.opts)).toEqual(row.want));
 
   it("knownRealsOf knows configured reals and the fallback under their kernel port", async () => {
