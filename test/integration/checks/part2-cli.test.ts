@@ -5,7 +5,7 @@ import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SMTPServer } from "smtp-server";
-import { freePort, makeTempDir, startSilentServer } from "../../fixtures/servers/part2-common.js";
+import { freePort, makeTempDir, startSilentServer } from "../../fixtures/servers/common.js";
 import { startVsftpd } from "../../fixtures/servers/part2-vsftpd.js";
 import type { Vsftpd } from "../../fixtures/servers/part2-vsftpd.js";
 

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { extraServiceCheckers } from "../../../src/checks/services/extra.js";
 import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
 import type { Service } from "../../../src/config/types.js";
-import { socketsSettled, steadySockets } from "../../fixtures/servers/part2-common.js";
+import { socketsSettled, steadySockets } from "../../fixtures/servers/common.js";
 import { startHostileServer } from "../../fixtures/servers/part2-hostile.js";
 import type { HostileServer, Hostility } from "../../fixtures/servers/part2-hostile.js";
 

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkLdap } from "../../../src/checks/services/ldap.js";
 import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
-import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/part2-common.js";
+import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
 import { startSlapd } from "../../fixtures/servers/part2-slapd.js";
 import type { Slapd } from "../../fixtures/servers/part2-slapd.js";
 

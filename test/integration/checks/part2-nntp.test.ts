@@ -5,7 +5,7 @@ import type { Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkNntp } from "../../../src/checks/services/nntp.js";
 import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
-import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/part2-common.js";
+import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
 
 // nntp-server is CommonJS without type definitions: describe the little we use.
 interface NntpServerLike {

@@ -5,7 +5,7 @@ import { checkImap } from "../../../src/checks/services/imap.js";
 import { checkPop } from "../../../src/checks/services/pop.js";
 import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
 import type { CheckResult } from "../../../src/checks/types.js";
-import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/part2-common.js";
+import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
 import { startDovecot } from "../../fixtures/servers/part2-dovecot.js";
 import type { Dovecot } from "../../fixtures/servers/part2-dovecot.js";
 

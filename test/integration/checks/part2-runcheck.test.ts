@@ -7,7 +7,7 @@ import { SMTPServer } from "smtp-server";
 import { runCheck } from "../../../src/checks/index.js";
 import { parseConfig } from "../../../src/config/index.js";
 import type { DirectorConfig } from "../../../src/config/types.js";
-import { freePort, startSilentServer } from "../../fixtures/servers/part2-common.js";
+import { freePort, startSilentServer } from "../../fixtures/servers/common.js";
 import { startDovecot } from "../../fixtures/servers/part2-dovecot.js";
 import type { Dovecot } from "../../fixtures/servers/part2-dovecot.js";
 import { startVsftpd } from "../../fixtures/servers/part2-vsftpd.js";

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SMTPServer } from "smtp-server";
 import { checkSmtp } from "../../../src/checks/services/smtp.js";
 import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
-import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/part2-common.js";
+import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
 
 interface Running {
   readonly port: number;

@@ -5,7 +5,7 @@ import { checkMysql } from "../../../src/checks/services/sql-mysql.js";
 import { checkPgsql } from "../../../src/checks/services/sql-pgsql.js";
 import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
 import type { CheckResult } from "../../../src/checks/types.js";
-import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/part2-common.js";
+import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
 import { startMariadb } from "../../fixtures/servers/part2-mariadb.js";
 import type { Mariadb } from "../../fixtures/servers/part2-mariadb.js";
 import { startPostgres } from "../../fixtures/servers/part2-postgres.js";

@@ -45,7 +45,7 @@ describe("simpletcp", () => {
     expect(r.message).toBe(`simpletcp tcp 127.0.0.1:${port}: connect: connection refused`);
   });
   it("ends at its timeout when the server says nothing", async () => {
-    const silent = await startSilentServer();
+    const silent = await startSilentServer("127.0.0.1", { allowHalfOpen: true });
     try {
       const r = await simpletcp(`127.0.0.1:${silent.port}`, "PONG");
       expect(r.ok).toBe(false);

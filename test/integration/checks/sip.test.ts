@@ -71,7 +71,7 @@ describe("sip", () => {
   });
   it("ends at its timeout when the server says nothing (udp and tcp)", async () => {
     const silentUdp = await startUdpPeer("127.0.0.1", () => undefined);
-    const silentTcp = await startSilentServer();
+    const silentTcp = await startSilentServer("127.0.0.1", { allowHalfOpen: true });
     try {
       for (const [port, udp] of [[silentUdp.port, true], [silentTcp.port, false]] as const) {
         const r = await sip(`127.0.0.1:${port}`, udp);
