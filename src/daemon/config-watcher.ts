@@ -22,7 +22,7 @@ export interface ConfigWatcher {
 }
 
 /** Call `onChange(digest)` when the file's content differs from the last accepted digest (debounced). */
-export function watchConfig(file: string, initialDigest: string, onChange: (digest: string) => void, debounceMs = 250): ConfigWatcher {
+export function watchConfig(file: string, initialDigest: string, onError: (err: unknown) => void, onChange: (digest: string) => void, debounceMs = 250, pollMs = 5000): ConfigWatcher {
   const path = resolve(file);
   const dir = dirname(path);
   const name = basename(path);
@@ -45,12 +45,16 @@ export function watchConfig(file: string, initialDigest: string, onChange: (dige
     if (timer !== undefined) clearTimeout(timer);
     timer = setTimeout(() => void check(), debounceMs);
   };
-  watcher.on("add", poke).on("change", poke);
+  watcher.on("add", poke).on("change", poke).on("error", onError);
+  // Backstop for file systems whose events do not arrive (NFS, some bind mounts): compare the digest now and then.
+  const poll = setInterval(() => void check(), pollMs);
+  poll.unref();
   return {
     accept(digest) {
       accepted = digest;
     },
     async close() {
+      clearInterval(poll);
       if (timer !== undefined) clearTimeout(timer);
       await watcher.close();
     },

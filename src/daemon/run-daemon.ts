@@ -63,6 +63,15 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
   };
   const termSignals: NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGQUIT"];
   for (const s of termSignals) process.on(s, onTerm);
+  // A bug must not vanish with the daemon's stderr (/dev/null when daemonized): log it, drop the pid file, exit 70.
+  const onFatal = (err: unknown): void => {
+    logger.fatal({ err: err instanceof Error ? err.stack ?? err.message : String(err) }, `fatal: ${err instanceof Error ? err.message : String(err)}`);
+    removePidFileSync(o.pidFile);
+    setTimeout(() => process.exit(70), 1000).unref();
+    void log.close().finally(() => process.exit(70));
+  };
+  process.on("uncaughtException", onFatal);
+  process.on("unhandledRejection", onFatal);
 
   let reloading: Promise<void> | undefined;
   let reloadAgain = false;
@@ -133,6 +142,8 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
   } catch (err) {
     for (const s of termSignals) process.off(s, onTerm);
     process.off("SIGHUP", onHup);
+    process.off("uncaughtException", onFatal);
+    process.off("unhandledRejection", onFatal);
     logger.error({ err: err instanceof Error ? err.message : String(err) }, `start failed: ${err instanceof Error ? err.message : String(err)}`);
     await director?.stop().catch(() => undefined);
     await ops?.close().catch(() => undefined);
@@ -144,10 +155,13 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
   const stateTimer = setInterval(writeState, 2000);
   const digest = await fileDigest(config.file);
   if ((config.globals.autoreload || config.globals.callback !== undefined) && digest !== undefined) {
-    watcher = watchConfig(config.file, digest, () => {
+    watcher = watchConfig(config.file, digest, (err) => logger.warn({ err: String(err) }, `watching ${config.file}: ${String(err)}`), () => {
       logger.info(`configuration file ${config.file} has changed on disk${config.globals.autoreload ? "; reloading" : "; ignored (autoreload=no)"}`);
-      const cb = config.globals.callback;
-      void (config.globals.autoreload ? reload("autoreload") : Promise.resolve()).then(() => (cb === undefined ? undefined : runCallback(cb, config.file, logger)));
+      // As ldirectord: reread first, then the callback of the configuration now in force.
+      void (config.globals.autoreload ? reload("autoreload") : Promise.resolve()).then(() => {
+        const cb = config.globals.callback;
+        return cb === undefined ? undefined : runCallback(cb, config.file, logger);
+      });
     });
   }
   logger.info({ pid: process.pid }, `ldirectord-ts for ${config.file} running with pid ${process.pid}`);
@@ -165,6 +179,8 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
   logger.info({ signal }, `ldirectord-ts terminated on signal ${signal}`);
   for (const s of termSignals) process.off(s, onTerm);
   process.off("SIGHUP", onHup);
+  process.off("uncaughtException", onFatal);
+  process.off("unhandledRejection", onFatal);
   await log.close();
   return 0;
 }

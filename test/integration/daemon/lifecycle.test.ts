@@ -39,7 +39,8 @@ afterAll(async () => {
   await ld("stop");
   await r1?.close();
   await r2?.close();
-  await box?.cleanup();
+  if (process.env.KEEP_SANDBOX === undefined) await box?.cleanup();
+  else console.info(`sandbox kept: ${box.dir}`);
 });
 
 describe("daemon lifecycle (dry-run backend, real executable)", () => {
@@ -107,6 +108,17 @@ describe("daemon lifecycle (dry-run backend, real executable)", () => {
     expect(after[0]).toMatch(new RegExp(`-e -t 127\\.0\\.0\\.1:18080 -r 127\\.0\\.0\\.1:${r1.port} -m -w 3`));
     const msgs = (await logLines(box.logFile)).map((l) => l.msg);
     expect(msgs.some((m) => /reloaded .*www \(autoreload\).*reals \+0 -0 ~1; 1 table operation/.test(m))).toBe(true);
+  });
+
+  it("callback= runs as [callback, config path] (no shell) after a detected change", async () => {
+    const cb = join(box.dir, "callback.sh");
+    const out = join(box.dir, "callback.out");
+    await writeFile(cb, `#!/bin/sh\nprintf '%s\\n' "$#" "$1" > "${out}"\n`, { mode: 0o755 });
+    const before = (await ipvsadmLines()).length;
+    await writeFile(cfgPath, httpConfig({ logFile: box.logFile, vport: VPORT, reals: [{ port: r1.port, weight: 3 }, { port: r2.port }], autoreload: true, extra: `callback="${cb}"` }));
+    const got = await until("callback ran", async () => readFile(out, "utf8").catch(() => undefined), 8000);
+    expect(got).toBe(`1\n${cfgPath}\n`);
+    expect((await ipvsadmLines()).length).toBe(before);
   });
 
   it("reload (SIGHUP) of an unchanged config: exit 0, zero table operations", async () => {
