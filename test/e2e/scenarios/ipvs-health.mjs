@@ -26,6 +26,7 @@ virtual=10.10.9.2:80
 	receive="ok"
 	scheduler=wrr
 `;
+process.stderr.write(`scenario loaded after ${Math.round(process.uptime() * 1000)} ms\n`);
 const conf = await config(CF);
 const backend = await ipvs.createIpvsadmBackend();
 
@@ -39,6 +40,7 @@ function setHealth(ns, up) {
 
 /** One round: check every real for real, reconcile the kernel to the desired table, record it and who answers. */
 async function step(name) {
+  const t0 = Date.now();
   const pairs = conf.virtuals.flatMap((v) => v.reals.map((r) => [v, r]));
   const verdicts = new Map(
     await Promise.all(pairs.map(async ([v, r]) => [`${v.key} ${ipvs.realKey(r)}`, (await checks.runCheck(v, r)).ok ? "up" : "down"])),
@@ -61,6 +63,7 @@ async function step(name) {
     });
     result(`${name}_via_${vip}`, body);
   }
+  process.stderr.write(`step ${name}: ${Date.now() - t0} ms\n`);
 }
 
 await step("all-up");
