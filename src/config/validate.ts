@@ -158,23 +158,18 @@ function readGlobals(nodes: readonly DirectiveNode[], diags: Diagnostics): Globa
         readDeprecatedTimeout(n, diags, g);
         break;
       case "checkcount":
-      case "failurecount": {
-        const v = integerValue(n, diags, { min: 1, max: MAX_SECONDS_INT });
-        if (v !== undefined) g[n.name] = v;
-        if (n.name === "checkcount") diags.warning("deprecated", n.line, "checkcount= is deprecated (ldirectord says so too); it only sets the number of ping attempts; see failurecount=");
+      case "failurecount":
+      case "fallbackcommand":
+      case "emailalert":
+      case "emailalertfreq":
+      case "emailalertstatus":
+      case "smtp":
+        readSharedDirective(n, diags, g);
         break;
-      }
       case "fallback":
       case "fallback6": {
-        const spec = parseFallbackSpec(n.value);
-        if (!spec.ok) diags.error(/forwarding/.test(spec.reason) ? "bad-forward" : "bad-address", n.line, `${n.name}=${n.value}: ${spec.reason}`);
-        else g[n.name] = { value: spec.value, line: n.line };
-        break;
-      }
-      case "fallbackcommand": {
-        const v = stringValue(n, diags, "optional");
-        if (v === "") diags.error("bad-value", n.line, "fallbackcommand=: expected a command");
-        else if (v !== undefined) g.fallbackcommand = v;
+        const spec = readFallbackSpec(n, diags);
+        if (spec !== undefined) g[n.name] = spec;
         break;
       }
       case "autoreload":
@@ -216,30 +211,10 @@ function readGlobals(nodes: readonly DirectiveNode[], diags: Diagnostics): Globa
         }
         break;
       }
-      case "emailalert": {
-        const v = parseEmailalert(n, diags);
-        if (v !== undefined) g.emailalert = v;
-        break;
-      }
-      case "emailalertfreq": {
-        const v = parseEmailalertfreq(n, diags);
-        if (v !== undefined) g.emailalertfreq = v;
-        break;
-      }
-      case "emailalertstatus": {
-        const v = parseEmailalertstatus(n, diags);
-        if (v !== undefined) g.emailalertstatus = v;
-        break;
-      }
       case "emailalertfrom":
         if (n.value === "") diags.error("bad-value", n.line, 'emailalertfrom=: expected a sender such as "Director" <lvs@example.com>');
         else g.emailalertfrom = n.value;
         break;
-      case "smtp": {
-        const v = parseSmtp(n, diags);
-        if (v !== undefined) g.smtp = v;
-        break;
-      }
       case "maintenancedir": {
         if (n.value === "") {
           diags.error("bad-value", n.line, "maintenancedir=: expected a directory");
@@ -257,6 +232,66 @@ function readGlobals(nodes: readonly DirectiveNode[], diags: Diagnostics): Globa
     }
   }
   return g;
+}
+
+/** The values both the global level and a virtual section take, with the same syntax and meaning. */
+interface SharedDraft {
+  checkcount?: number;
+  failurecount?: number;
+  fallbackcommand?: string;
+  emailalert?: string[];
+  emailalertfreq?: number;
+  emailalertstatus?: DaemonStatus[];
+  smtp?: SmtpRelay;
+}
+
+/** checkcount=, failurecount=, fallbackcommand=, emailalert*= (but emailalertfrom=) and smtp=, at either level. */
+function readSharedDirective(n: DirectiveNode, diags: Diagnostics, into: SharedDraft): void {
+  switch (n.name) {
+    case "checkcount":
+    case "failurecount": {
+      const v = integerValue(n, diags, { min: 1, max: MAX_SECONDS_INT });
+      if (v !== undefined) into[n.name] = v;
+      if (n.name === "checkcount") diags.warning("deprecated", n.line, "checkcount= is deprecated (ldirectord says so too); it only sets the number of ping attempts; see failurecount=");
+      break;
+    }
+    case "fallbackcommand": {
+      const v = stringValue(n, diags, "optional");
+      if (v === "") diags.error("bad-value", n.line, "fallbackcommand=: expected a command");
+      else if (v !== undefined) into.fallbackcommand = v;
+      break;
+    }
+    case "emailalert": {
+      const v = parseEmailalert(n, diags);
+      if (v !== undefined) into.emailalert = v;
+      break;
+    }
+    case "emailalertfreq": {
+      const v = parseEmailalertfreq(n, diags);
+      if (v !== undefined) into.emailalertfreq = v;
+      break;
+    }
+    case "emailalertstatus": {
+      const v = parseEmailalertstatus(n, diags);
+      if (v !== undefined) into.emailalertstatus = v;
+      break;
+    }
+    case "smtp": {
+      const v = parseSmtp(n, diags);
+      if (v !== undefined) into.smtp = v;
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/** fallback=/fallback6= at either level: the server and forwarding method, or an error naming what is wrong. */
+function readFallbackSpec(n: DirectiveNode, diags: Diagnostics): Located<FallbackSpec> | undefined {
+  const spec = parseFallbackSpec(n.value);
+  if (spec.ok) return { value: spec.value, line: n.line };
+  diags.error(/forwarding/.test(spec.reason) ? "bad-forward" : "bad-address", n.line, `${n.name}=${n.value}: ${spec.reason}`);
+  return undefined;
 }
 
 /** connecttimeout=/timeout=: fatal in ldirectord 4.x; accepted here with a warning naming the replacement. */
@@ -531,12 +566,14 @@ function readVirtualBody(v: VirtualNode, family: Family, isFwmark: boolean, diag
         break;
       }
       case "checkcount":
-      case "failurecount": {
-        const s = integerValue(n, diags, { min: 1, max: MAX_SECONDS_INT });
-        if (s !== undefined) d[n.name] = s;
-        if (n.name === "checkcount") diags.warning("deprecated", n.line, "checkcount= is deprecated (ldirectord says so too); it only sets the number of ping attempts; see failurecount=");
+      case "failurecount":
+      case "fallbackcommand":
+      case "emailalert":
+      case "emailalertfreq":
+      case "emailalertstatus":
+      case "smtp":
+        readSharedDirective(n, diags, d);
         break;
-      }
       case "checkport": {
         const s = integerValue(n, diags, { min: 1, max: 65535, what: "a port" });
         if (s !== undefined) d.checkport = { value: s, line: n.line };
@@ -635,41 +672,14 @@ function readVirtualBody(v: VirtualNode, family: Family, isFwmark: boolean, diag
           diags.error("wrong-family", n.line, `${n.name}= is not allowed in a ${family === 6 ? "virtual6" : "virtual"}= section; use ${family === 6 ? "fallback6" : "fallback"}=`);
           break;
         }
-        const spec = parseFallbackSpec(n.value);
-        if (!spec.ok) diags.error(/forwarding/.test(spec.reason) ? "bad-forward" : "bad-address", n.line, `${n.name}=${n.value}: ${spec.reason}`);
-        else d.fallback = { value: spec.value, line: n.line };
-        break;
-      }
-      case "fallbackcommand": {
-        const s = stringValue(n, diags, "optional");
-        if (s === "") diags.error("bad-value", n.line, "fallbackcommand=: expected a command");
-        else if (s !== undefined) d.fallbackcommand = s;
+        const spec = readFallbackSpec(n, diags);
+        if (spec !== undefined) d.fallback = spec;
         break;
       }
       case "quiescent":
       case "cleanstop": {
         const s = yesNoValue(n, diags, false);
         if (s !== undefined) d[n.name] = s;
-        break;
-      }
-      case "emailalert": {
-        const s = parseEmailalert(n, diags);
-        if (s !== undefined) d.emailalert = s;
-        break;
-      }
-      case "emailalertfreq": {
-        const s = parseEmailalertfreq(n, diags);
-        if (s !== undefined) d.emailalertfreq = s;
-        break;
-      }
-      case "emailalertstatus": {
-        const s = parseEmailalertstatus(n, diags);
-        if (s !== undefined) d.emailalertstatus = s;
-        break;
-      }
-      case "smtp": {
-        const s = parseSmtp(n, diags);
-        if (s !== undefined) d.smtp = s;
         break;
       }
       case "monitorfile": {
