@@ -5,8 +5,8 @@ import { randomInt } from "node:crypto";
 import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 import dnsPacket from "dns-packet";
-import { receiveRegExp } from "../../config/receive-regex.js";
 import { describeError } from "../deadline.js";
+import { compileReceive } from "../receive.js";
 import type { CheckTarget } from "../target.js";
 import type { CheckResult } from "../types.js";
 import { tcpExchange, udpExchange, type Decide } from "./exchange.js";
@@ -38,12 +38,9 @@ export async function checkDns(target: CheckTarget, signal: AbortSignal): Promis
   const q = dnsQuestion(target.request);
   const udp = target.protocol !== "tcp";
   const what = `dns ${q.type} ${q.name} via ${udp ? "udp" : "tcp"} ${target.describe()}`;
-  let pattern: RegExp | undefined;
-  try {
-    pattern = target.receive === "" ? undefined : receiveRegExp(target.receive);
-  } catch (err) {
-    return { ok: false, message: `${what}: receive /${target.receive}/ is not a usable regular expression: ${describeError(err)}`, durationMs: 0 };
-  }
+  const receive = compileReceive(target.receive, what);
+  if ("failure" in receive) return receive.failure;
+  const { pattern } = receive;
   if (q.name === "") return { ok: false, message: `${what}: no request name configured`, durationMs: 0 };
   const id = randomInt(0, 65536);
   const query: dnsPacket.Packet = { type: "query", id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: q.type, name: q.name }] };

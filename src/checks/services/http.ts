@@ -3,8 +3,8 @@
 import { performance } from "node:perf_hooks";
 import { isIP } from "node:net";
 import { Client } from "undici";
-import { receiveRegExp } from "../../config/receive-regex.js";
 import { abortReason, describeError } from "../deadline.js";
+import { compileReceive } from "../receive.js";
 import { formatHostPort, type CheckTarget } from "../target.js";
 import type { CheckResult } from "../types.js";
 
@@ -170,12 +170,9 @@ function httpReason(err: unknown): string {
 /** Check an http, https or http_proxy real server (LDIRECTORD.md §2.3): 2xx after same-server redirects, body =~ receive. */
 export async function checkHttp(target: CheckTarget, signal: AbortSignal): Promise<CheckResult> {
   const started = performance.now();
-  let pattern: RegExp | undefined;
-  try {
-    pattern = target.receive === "" ? undefined : receiveRegExp(target.receive);
-  } catch (err) {
-    return { ok: false, message: `${target.describe()}: receive /${target.receive}/ is not a usable regular expression: ${describeError(err)}`, durationMs: 0 };
-  }
+  const receive = compileReceive(target.receive, target.describe());
+  if ("failure" in receive) return receive.failure;
+  const { pattern } = receive;
   let plan = planHttp(target);
   const via = (p: HttpPlan): string => `${target.httpmethod} ${p.url} via ${formatHostPort(p.connectHost, p.connectPort)}`;
   const done = (ok: boolean, message: string, cause?: unknown): CheckResult => {

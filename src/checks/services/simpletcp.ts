@@ -1,7 +1,6 @@
 // service=simpletcp (LDIRECTORD.md §2.3): send the request, half-close, and look for a line matching receive.
 import { performance } from "node:perf_hooks";
-import { receiveRegExp } from "../../config/receive-regex.js";
-import { describeError } from "../deadline.js";
+import { compileReceive } from "../receive.js";
 import type { CheckTarget } from "../target.js";
 import type { CheckResult } from "../types.js";
 import { tcpExchange, udpExchange, type Decide } from "./exchange.js";
@@ -17,12 +16,9 @@ export function simpletcpPayload(request: string): Buffer {
  */
 export async function checkSimpletcp(target: CheckTarget, signal: AbortSignal): Promise<CheckResult> {
   const started = performance.now();
-  let pattern: RegExp | undefined;
-  try {
-    pattern = target.receive === "" ? undefined : receiveRegExp(target.receive);
-  } catch (err) {
-    return { ok: false, message: `${target.describe()}: receive /${target.receive}/ is not a usable regular expression: ${describeError(err)}`, durationMs: 0 };
-  }
+  const receive = compileReceive(target.receive, target.describe());
+  if ("failure" in receive) return receive.failure;
+  const { pattern } = receive;
   const decide: Decide<string> = (received, ended) => {
     const text = received.toString("utf8");
     const lines = text.split(/\r?\n/);
