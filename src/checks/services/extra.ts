@@ -2,7 +2,7 @@
 // ldap, ldaps, mysql, pgsql, oracle); merged into the registry by src/checks/registry.ts.
 import type { Service } from "../../config/types.js";
 import type { CheckResult } from "../types.js";
-import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
+import type { ProbeTarget } from "../probe.js";
 import { checkFtp } from "./ftp.js";
 import { checkImap } from "./imap.js";
 import { checkLdap } from "./ldap.js";

@@ -4,8 +4,8 @@
 import { Writable } from "node:stream";
 import { Client } from "basic-ftp";
 import type { CheckResult } from "../types.js";
-import { ProbeFailure, describeError, hostPort, localName, receivePattern, runProbe } from "./ftp-ldap-sql-mail-probe.js";
-import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
+import { ProbeFailure, describeError, hostPort, localName, probeStep, receivePattern, runProbe } from "../probe.js";
+import type { ProbeTarget } from "../probe.js";
 
 /** Largest file a probe downloads; a health file is small, and an endless one must not fill memory. */
 export const FTP_MAX_BODY_BYTES = 1024 * 1024;
@@ -57,14 +57,7 @@ export async function checkFtp(target: ProbeTarget, signal: AbortSignal): Promis
     const client = new Client(target.timeoutMs + 250);
     const onAbort = (): void => client.close();
     probe.signal.addEventListener("abort", onAbort, { once: true });
-    const step = async <T>(name: string, op: () => Promise<T>): Promise<T> => {
-      probe.step = name;
-      try {
-        return await op();
-      } catch (err) {
-        throw new ProbeFailure(name, ftpReason(err), { cause: err });
-      }
-    };
+    const step = <T>(name: string, op: () => Promise<T>): Promise<T> => probeStep(probe, name, ftpReason, op);
     try {
       await step("connect", () => client.connect(target.host, target.port));
       await step(`login as ${user}`, () => client.login(user, password));

@@ -1,10 +1,10 @@
 // service=imap / imaps: greeting, LOGIN if a login is set, LOGOUT (LDIRECTORD.md §2.3).
 // Better than ldirectord (bug N): the configured check port is honoured and a failed connect is not retried.
 import type { CheckResult } from "../types.js";
-import { ProbeFailure, hostPort, runProbe } from "./ftp-ldap-sql-mail-probe.js";
-import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
-import { openLineSession } from "./pop-imap-smtp-nntp-line-session.js";
-import type { LineSession } from "./pop-imap-smtp-nntp-line-session.js";
+import { ProbeFailure, hostPort, runProbe } from "../probe.js";
+import type { ProbeTarget } from "../probe.js";
+import { openLineSession } from "../line-session.js";
+import type { LineSession } from "../line-session.js";
 
 /** An IMAP quoted string (RFC 3501 §4.3): backslash and double quote escaped. Line breaks cannot be quoted. */
 export function imapQuote(value: string): string {

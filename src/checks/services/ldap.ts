@@ -3,8 +3,8 @@
 // promise API, TypeScript). It takes no AbortSignal: an abort unbinds, which destroys the socket even mid-connect.
 import { Client } from "ldapts";
 import type { CheckResult } from "../types.js";
-import { ProbeFailure, describeError, hostPort, receivePattern, runProbe } from "./ftp-ldap-sql-mail-probe.js";
-import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
+import { ProbeFailure, describeError, hostPort, probeStep, receivePattern, runProbe } from "../probe.js";
+import type { ProbeTarget } from "../probe.js";
 
 /** The search base ldirectord uses: the request without its leading slash. */
 export function ldapBase(request: string): string {
@@ -36,14 +36,7 @@ export async function checkLdap(target: ProbeTarget, signal: AbortSignal, tls: b
     });
     const onAbort = (): void => void client.unbind().catch(() => undefined);
     probe.signal.addEventListener("abort", onAbort, { once: true });
-    const step = async <T>(name: string, op: () => Promise<T>): Promise<T> => {
-      probe.step = name;
-      try {
-        return await op();
-      } catch (err) {
-        throw new ProbeFailure(name, ldapReason(err), { cause: err });
-      }
-    };
+    const step = <T>(name: string, op: () => Promise<T>): Promise<T> => probeStep(probe, name, ldapReason, op);
     try {
       const simple = target.login !== "" && target.passwd !== "";
       const bindStep = simple ? `bind as ${target.login}` : "anonymous bind";

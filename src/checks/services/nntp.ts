@@ -1,9 +1,9 @@
 // service=nntp: up when the greeting starts with 2 (200/201), as ldirectord (LDIRECTORD.md §2.3).
 // Better than ldirectord: the connect is bounded by the same timeout, and we say QUIT before closing.
 import type { CheckResult } from "../types.js";
-import { ProbeFailure, hostPort, runProbe } from "./ftp-ldap-sql-mail-probe.js";
-import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
-import { openLineSession } from "./pop-imap-smtp-nntp-line-session.js";
+import { ProbeFailure, hostPort, runProbe } from "../probe.js";
+import type { ProbeTarget } from "../probe.js";
+import { openLineSession } from "../line-session.js";
 
 /** Check an NNTP server's greeting. */
 export async function checkNntp(target: ProbeTarget, signal: AbortSignal): Promise<CheckResult> {

@@ -3,8 +3,8 @@
 // that plainly instead of pretending. configtest warns about it at parse time.
 import { performance } from "node:perf_hooks";
 import type { CheckResult } from "../types.js";
-import { hostPort } from "./ftp-ldap-sql-mail-probe.js";
-import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
+import { hostPort } from "../probe.js";
+import type { ProbeTarget } from "../probe.js";
 
 /** The message every oracle check gives; also what configtest's warning should say. */
 export const ORACLE_UNSUPPORTED = "service oracle is not supported by ldirectord-ts; use checktype=connect, or checktype=external with an Oracle client script";

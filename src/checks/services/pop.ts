@@ -1,10 +1,10 @@
 // service=pop / pops: +OK greeting; with a login USER/PASS/STAT; QUIT (LDIRECTORD.md §2.3).
 // Better than ldirectord (bug M): without a login the server must still greet with +OK to be up.
 import type { CheckResult } from "../types.js";
-import { ProbeFailure, hostPort, runProbe } from "./ftp-ldap-sql-mail-probe.js";
-import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
-import { openLineSession } from "./pop-imap-smtp-nntp-line-session.js";
-import type { LineSession } from "./pop-imap-smtp-nntp-line-session.js";
+import { ProbeFailure, hostPort, runProbe } from "../probe.js";
+import type { ProbeTarget } from "../probe.js";
+import { openLineSession } from "../line-session.js";
+import type { LineSession } from "../line-session.js";
 
 /** Read one POP3 status line; anything but +OK fails the step with the server's words. */
 async function expectOk(session: LineSession, step: string): Promise<string> {

@@ -1,9 +1,9 @@
 // service=smtp / submission: banner 220, EHLO (HELO if EHLO is refused, as Net::SMTP), QUIT (LDIRECTORD.md §2.3).
 import type { CheckResult } from "../types.js";
-import { ProbeFailure, hostPort, runProbe } from "./ftp-ldap-sql-mail-probe.js";
-import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
-import { openLineSession } from "./pop-imap-smtp-nntp-line-session.js";
-import type { LineSession } from "./pop-imap-smtp-nntp-line-session.js";
+import { ProbeFailure, hostPort, runProbe } from "../probe.js";
+import type { ProbeTarget } from "../probe.js";
+import { openLineSession } from "../line-session.js";
+import type { LineSession } from "../line-session.js";
 
 /** The EHLO name ldirectord's Net::SMTP sends; kept so back-end logs look the same after a migration. */
 export const SMTP_HELO_NAME = "localhost.localdomain";

@@ -4,8 +4,8 @@
 import { connect } from "node:net";
 import mysql from "mysql2";
 import type { CheckResult } from "../types.js";
-import { ProbeFailure, describeError, hostPort, runProbe } from "./ftp-ldap-sql-mail-probe.js";
-import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
+import { ProbeFailure, describeError, hostPort, runProbe } from "../probe.js";
+import type { ProbeTarget } from "../probe.js";
 import { requireSqlSettings, sqlQuery, sqlStep } from "./sql-requirements.js";
 
 /** Rows a mysql2 result stands for: a SELECT's row count, else the affected rows (DBI's `$sth->rows`). */

@@ -3,8 +3,8 @@
 // socket that is still connecting or running a query.
 import pg from "pg";
 import type { CheckResult } from "../types.js";
-import { ProbeFailure, describeError, hostPort, runProbe } from "./ftp-ldap-sql-mail-probe.js";
-import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
+import { ProbeFailure, describeError, hostPort, runProbe } from "../probe.js";
+import type { ProbeTarget } from "../probe.js";
 import { requireSqlSettings, sqlQuery, sqlStep } from "./sql-requirements.js";
 
 /** A pg error with its SQLSTATE, which names the failure class (28P01 = wrong password, 3D000 = no database). */

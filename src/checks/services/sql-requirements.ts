@@ -1,6 +1,6 @@
 // What an SQL check (mysql, pgsql) needs from the configuration, checked before any connection is made.
-import { ProbeFailure } from "./ftp-ldap-sql-mail-probe.js";
-import type { ProbeTarget } from "./ftp-ldap-sql-mail-probe.js";
+import { ProbeFailure } from "../probe.js";
+import type { ProbeTarget } from "../probe.js";
 
 /**
  * ldirectord logs "Must specify a login and request string" and marks the real down; so do we, as a value

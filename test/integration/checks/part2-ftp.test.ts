@@ -1,7 +1,7 @@
 // service=ftp against a real vsftpd on loopback: healthy, wrong answer, wrong login, refused, silent, abort.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkFtp } from "../../../src/checks/services/ftp.js";
-import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
+import type { ProbeTarget } from "../../../src/checks/probe.js";
 import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
 import { startVsftpd } from "../../fixtures/servers/part2-vsftpd.js";
 import type { Vsftpd } from "../../fixtures/servers/part2-vsftpd.js";

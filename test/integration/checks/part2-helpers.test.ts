@@ -1,7 +1,7 @@
 // Table tests of the pure helpers behind the part-2 checks (no sockets): how requests, logins and results are read.
 import { describe, expect, it } from "vitest";
 import { ftpCredentials, ftpPath } from "../../../src/checks/services/ftp.js";
-import { hostPort, receivePattern, redact } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
+import { hostPort, receivePattern, redact } from "../../../src/checks/probe.js";
 import { imapQuote } from "../../../src/checks/services/imap.js";
 import { ldapBase, ldapUrl } from "../../../src/checks/services/ldap.js";
 import { mysqlRowCount } from "../../../src/checks/services/sql-mysql.js";

@@ -2,7 +2,7 @@
 // Each must be down within one timeout (+500 ms), leak no socket, and raise no uncaught error.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { extraServiceCheckers } from "../../../src/checks/services/extra.js";
-import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
+import type { ProbeTarget } from "../../../src/checks/probe.js";
 import type { Service } from "../../../src/config/types.js";
 import { socketsSettled, steadySockets } from "../../fixtures/servers/common.js";
 import { startHostileServer } from "../../fixtures/servers/part2-hostile.js";

@@ -2,7 +2,7 @@
 // missing base, wrong password, refused, silent, abort; ldaps with a self-signed certificate.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkLdap } from "../../../src/checks/services/ldap.js";
-import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
+import type { ProbeTarget } from "../../../src/checks/probe.js";
 import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
 import { startSlapd } from "../../fixtures/servers/part2-slapd.js";
 import type { Slapd } from "../../fixtures/servers/part2-slapd.js";

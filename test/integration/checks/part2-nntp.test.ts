@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import type { Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkNntp } from "../../../src/checks/services/nntp.js";
-import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
+import type { ProbeTarget } from "../../../src/checks/probe.js";
 import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
 
 // nntp-server is CommonJS without type definitions: describe the little we use.

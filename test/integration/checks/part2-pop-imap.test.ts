@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkImap } from "../../../src/checks/services/imap.js";
 import { checkPop } from "../../../src/checks/services/pop.js";
-import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
+import type { ProbeTarget } from "../../../src/checks/probe.js";
 import type { CheckResult } from "../../../src/checks/types.js";
 import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
 import { startDovecot } from "../../fixtures/servers/part2-dovecot.js";

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SMTPServer } from "smtp-server";
 import { checkSmtp } from "../../../src/checks/services/smtp.js";
-import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
+import type { ProbeTarget } from "../../../src/checks/probe.js";
 import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
 
 interface Running {

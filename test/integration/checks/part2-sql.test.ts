@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkMysql } from "../../../src/checks/services/sql-mysql.js";
 import { checkPgsql } from "../../../src/checks/services/sql-pgsql.js";
-import type { ProbeTarget } from "../../../src/checks/services/ftp-ldap-sql-mail-probe.js";
+import type { ProbeTarget } from "../../../src/checks/probe.js";
 import type { CheckResult } from "../../../src/checks/types.js";
 import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
 import { startMariadb } from "../../fixtures/servers/part2-mariadb.js";

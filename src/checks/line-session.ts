@@ -6,7 +6,7 @@
 import { connect as netConnect } from "node:net";
 import type { Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import { ProbeFailure, describeError } from "./ftp-ldap-sql-mail-probe.js";
+import { ProbeFailure, describeError } from "./probe.js";
 
 /** Longest line accepted from a server: a probe reads greetings and status lines, never bulk data. */
 export const MAX_LINE_BYTES = 8192;

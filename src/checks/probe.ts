@@ -1,11 +1,10 @@
-// Shared plumbing of the part-2 service probes (ftp, smtp, pop, imap, nntp, ldap, mysql, pgsql): one deadline for
-// the whole check, step-named messages, and results that are values. (Named with the owned prefixes of this
-// workstream; its job is "probe"; a rename to probe.ts is welcome once the parallel work settles.)
+// Shared plumbing of the step-by-step service probes (ftp, smtp, pop, imap, nntp, ldap, mysql, pgsql): one deadline
+// for the whole check, step-named messages, and results that are values.
 import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
-import { describeError as describeCheckError, startDeadline } from "../deadline.js";
-import type { CheckTarget } from "../target.js";
-import type { CheckResult } from "../types.js";
+import { describeError, startDeadline } from "./deadline.js";
+import type { CheckTarget } from "./target.js";
+import type { CheckResult } from "./types.js";
 
 /** The fields of part 1's CheckTarget a part-2 probe reads (tests build just these). */
 export type ProbeTarget = Pick<CheckTarget, "host" | "port" | "request" | "receive" | "login" | "passwd" | "database" | "timeoutMs" | "tlsVerify">;
@@ -30,9 +29,7 @@ export function localName(): string {
 }
 
 /** A compact, single-line description of an error, worded as the other checks word it ("connection refused"). */
-export function describeError(err: unknown): string {
-  return describeCheckError(err);
-}
+export { describeError };
 
 /** Remove every occurrence of a secret from a message (libraries sometimes echo what they sent). */
 export function redact(text: string, secrets: readonly string[]): string {
@@ -103,6 +100,19 @@ export async function runProbe(
   } finally {
     combined.removeEventListener("abort", onAbort);
     deadline.dispose();
+  }
+}
+
+/**
+ * Run `op` as the step `name` of `probe`: it becomes the step in progress, and a library error ends the probe
+ * as a ProbeFailure of that step worded by `reason` (each client library words its errors its own way).
+ */
+export async function probeStep<T>(probe: Probe, name: string, reason: (err: unknown) => string, op: () => Promise<T>): Promise<T> {
+  probe.step = name;
+  try {
+    return await op();
+  } catch (err) {
+    throw new ProbeFailure(name, reason(err), { cause: err });
   }
 }
 
