@@ -93,6 +93,19 @@ virtual6=43
     expect(t[1]?.address).toBeUndefined();
   });
 
+  it("IPv6: a failed real quiesced, the IPv6 fallback in while nothing is up, out once one real is up", async () => {
+    const cfg = await config(`quiescent=yes
+virtual6=[2001:db8::1]:80
+	real6=[2001:db8::5]:80 masq 4
+	real6=[2001:db8::6]:80 masq 2
+	fallback6=[2001:db8::9]:80 masq
+	checktype=connect
+`);
+    const k = "tcp:[2001:db8::1]:80";
+    expect(summary(desiredTable(cfg, health({ [`${k} [2001:db8::5]:80`]: "down" })))[k]).toEqual(["[2001:db8::5]:80 0 masq", "[2001:db8::6]:80 0 masq", "[2001:db8::9]:80 1 masq"]);
+    expect(summary(desiredTable(cfg, health({ [`${k} [2001:db8::6]:80`]: "up" })))[k]).toEqual(["[2001:db8::5]:80 0 masq", "[2001:db8::6]:80 2 masq"]);
+  });
+
   it("IPv6 tcp service with persistence and a prefix netmask; thresholds carried", async () => {
     const cfg = await config(`virtual6=[2001:db8::1]:443
 	real6=[2001:DB8::0:5]:443 masq 2 u:100 l:10
