@@ -4,12 +4,23 @@
 # is a fresh tmpfs in here) holding env.sh, modules.txt and job.sh; results go back through the same folder.
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
-date +%s%N >"$LAB_DIR/t-init"
 mount -t proc proc /proc
 mount -t sysfs sys /sys
-mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
+# /tmp becomes a fresh tmpfs in here. A checkout that itself lives under /tmp (CI may clone there) would vanish
+# with it, and LAB_DIR with it: keep the host's /tmp reachable and bind that checkout's top folder back in place.
+mkdir -p /run/host-tmp
+mount --bind /tmp /run/host-tmp
+mount -t tmpfs tmpfs /tmp
+case "$LAB_DIR" in
+  /tmp/*)
+    top=${LAB_DIR#/tmp/}; top=${top%%/*}
+    mkdir -p "/tmp/$top"
+    mount --bind "/run/host-tmp/$top" "/tmp/$top"
+    ;;
+esac
 mkdir -p /run/netns /run/lock
+date +%s%N >"$LAB_DIR/t-init"
 ip link set lo up
 # modprobe cannot find the UML module tree (it is not under /lib/modules): insmod by path, each module's
 # dependencies first, in the order modules.dep gives (deepest last, so reversed).
