@@ -235,15 +235,7 @@ function readGlobals(nodes: readonly DirectiveNode[], diags: Diagnostics): Globa
 }
 
 /** The values both the global level and a virtual section take, with the same syntax and meaning. */
-interface SharedDraft {
-  checkcount?: number;
-  failurecount?: number;
-  fallbackcommand?: string;
-  emailalert?: string[];
-  emailalertfreq?: number;
-  emailalertstatus?: DaemonStatus[];
-  smtp?: SmtpRelay;
-}
+type SharedDraft = Pick<GlobalDraft, "checkcount" | "failurecount" | "fallbackcommand" | "emailalert" | "emailalertfreq" | "emailalertstatus" | "smtp">;
 
 /** checkcount=, failurecount=, fallbackcommand=, emailalert*= (but emailalertfrom=) and smtp=, at either level. */
 function readSharedDirective(n: DirectiveNode, diags: Diagnostics, into: SharedDraft): void {
