@@ -1,30 +1,19 @@
 // `ldirectord-ts CONFIG check`: the real bin/ldirectord-ts as a child process against loopback servers.
-import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNginx, type Nginx } from "../../fixtures/servers/nginx.js";
 import { startRedis, type Running } from "../../fixtures/servers/protocol-daemons.js";
 import { freePort, makeTempDir } from "../../fixtures/servers/common.js";
-
-const repoRoot = resolve(import.meta.dirname, "../../..");
-const bin = join(repoRoot, "bin/ldirectord-ts");
+import { runCli, type CliRun } from "./run-cli.js";
 
 let nginx: Nginx;
 let redis6: Running;
 let tmp: { dir: string; remove: () => Promise<void> };
 let refused = 0;
 
-/** Run the CLI; resolves its exit code and output (never rejects on a non-zero exit). */
-function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((done) => {
-    execFile(process.execPath, [bin, "--ha-dir", tmp.dir, ...args], { cwd: repoRoot, timeout: 20_000, env: { ...process.env, NODE_OPTIONS: "" } }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1;
-      done({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
+/** Run the CLI with this test's temp dir as its ha.d. */
+const cli = (args: readonly string[]): Promise<CliRun> => runCli(tmp.dir, args);
 
 beforeAll(async () => {
   [nginx, redis6, tmp] = await Promise.all([startNginx(), startRedis("::1"), makeTempDir("check-cli")]);

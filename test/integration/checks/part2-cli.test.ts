@@ -1,16 +1,13 @@
 // `ldirectord-ts CONFIG check --json` (the real bin as a child process) on part-2 services: ftp against vsftpd,
 // smtp against smtp-server, a silent pop server, mysql without login, oracle; rows, messages and exit code.
-import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SMTPServer } from "smtp-server";
 import { freePort, makeTempDir, startSilentServer } from "../../fixtures/servers/common.js";
 import { startVsftpd } from "../../fixtures/servers/part2-vsftpd.js";
 import type { Vsftpd } from "../../fixtures/servers/part2-vsftpd.js";
-
-const repoRoot = resolve(import.meta.dirname, "../../..");
-const bin = join(repoRoot, "bin/ldirectord-ts");
+import { runCli, type CliRun } from "./run-cli.js";
 
 let ftp: Vsftpd;
 let smtp: SMTPServer;
@@ -19,16 +16,8 @@ let silent: Awaited<ReturnType<typeof startSilentServer>>;
 let tmp: Awaited<ReturnType<typeof makeTempDir>>;
 let refused = 0;
 
-/** Run the CLI; resolves its exit code and output (never rejects on a non-zero exit). */
-function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((done) => {
-    execFile(process.execPath, [bin, "--ha-dir", tmp.dir, ...args], { cwd: repoRoot, timeout: 20_000, env: { ...process.env, NODE_OPTIONS: "" } }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1;
-      done({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
+/** Run the CLI with this test's temp dir as its ha.d. */
+const cli = (args: readonly string[]): Promise<CliRun> => runCli(tmp.dir, args);
 
 interface Row {
   readonly virtual: string;
