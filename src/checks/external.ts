@@ -2,19 +2,15 @@
 import { performance } from "node:perf_hooks";
 import { abortReason, describeError } from "./deadline.js";
 import { spawnBounded } from "./spawn-bounded.js";
-import type { CheckTarget } from "./target.js";
+import { bracketHost, type CheckTarget } from "./target.js";
 import type { CheckResult } from "./types.js";
-
-/** ldirectord's address form in external-check arguments: IPv6 in brackets (scripts written for it expect that). */
-function ldAddress(address: string): string {
-  return address.includes(":") ? `[${address}]` : address;
-}
 
 /** The argv after the command: VIP (or the fwmark), VPORT, RIP, RPORT, exactly as ldirectord's check_external. */
 export function externalArgs(target: CheckTarget): string[] {
   const v = target.virtual;
-  const vip = v.fwmark !== undefined ? String(v.fwmark) : ldAddress(v.address ?? "");
-  return [vip, String(v.port), ldAddress(target.real.address), String(target.real.port)];
+  // ldirectord's address form: IPv6 in brackets (scripts written for it expect that).
+  const vip = v.fwmark !== undefined ? String(v.fwmark) : bracketHost(v.address ?? "");
+  return [vip, String(v.port), bracketHost(target.real.address), String(target.real.port)];
 }
 
 /**

@@ -3,7 +3,7 @@
 import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
 import { describeError, startDeadline } from "./deadline.js";
-import type { CheckTarget } from "./target.js";
+import { formatHostPort, type CheckTarget } from "./target.js";
 import type { CheckResult } from "./types.js";
 
 /** The fields of part 1's CheckTarget a part-2 probe reads (tests build just these). */
@@ -19,9 +19,7 @@ export class ProbeFailure extends Error {
 }
 
 /** `host:port`, with IPv6 in brackets, as operators write it. */
-export function hostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
+export { formatHostPort as hostPort };
 
 /** The name this host gives itself in protocol greetings and anonymous FTP passwords (HOSTNAME env, else uname -n). */
 export function localName(): string {

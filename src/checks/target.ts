@@ -43,7 +43,12 @@ export type ServiceChecker = (target: CheckTarget, signal: AbortSignal) => Promi
 
 /** `host:port`, with IPv6 in brackets. */
 export function formatHostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+  return `${bracketHost(host)}:${port}`;
+}
+
+/** An address as it stands before a port, in a URL authority or a Host header: IPv6 in brackets. */
+export function bracketHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
 }
 
 /** ldirectord's `ld_checkport`: checkport, else the real's port if > 0, else the service's port, else the virtual port. */

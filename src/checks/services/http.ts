@@ -5,7 +5,7 @@ import { isIP } from "node:net";
 import { Client } from "undici";
 import { abortReason, describeError } from "../deadline.js";
 import { compileReceive } from "../receive.js";
-import { formatHostPort, type CheckTarget } from "../target.js";
+import { bracketHost, formatHostPort, type CheckTarget } from "../target.js";
 import type { CheckResult } from "../types.js";
 
 /** Most body bytes read; past it the connection is dropped and the pattern is matched against what was read. */
@@ -29,11 +29,6 @@ export interface HttpPlan {
   readonly url: string;
 }
 
-/** Bracket an IPv6 address for a URL authority or a Host header. */
-function authorityHost(host: string): string {
-  return host.includes(":") ? `[${host}]` : host;
-}
-
 /** The config normalises a request to start with "/"; `/http://x/y` is an absolute URL written without the slash rule. */
 function absoluteUrl(request: string): URL | undefined {
   const text = request.replace(/^\/(?=[a-z][a-z0-9+.-]*:\/\/)/i, "");
@@ -51,7 +46,7 @@ export function planHttp(target: CheckTarget): HttpPlan {
   const abs = absoluteUrl(target.request);
   if (service === "http_proxy") {
     // The real server is the proxy; the request line carries the absolute URL, Host comes from it.
-    const url = abs ?? new URL(`http://${target.virtualhost ?? authorityHost(target.host)}${target.request}`);
+    const url = abs ?? new URL(`http://${target.virtualhost ?? bracketHost(target.host)}${target.request}`);
     return { scheme: "http", connectHost: target.host, connectPort: target.port, path: url.href, hostHeader: url.host, url: url.href };
   }
   if (abs !== undefined) {
@@ -64,7 +59,7 @@ export function planHttp(target: CheckTarget): HttpPlan {
     return withSni({ scheme, connectHost: host, connectPort: port, path: `${abs.pathname}${abs.search}`, hostHeader, url: abs.href }, sni);
   }
   const scheme = service === "https" ? "https" : "http";
-  const hostHeader = target.virtualhost ?? authorityHost(target.host);
+  const hostHeader = target.virtualhost ?? bracketHost(target.host);
   return withSni(
     { scheme, connectHost: target.host, connectPort: target.port, path: target.request, hostHeader, url: `${scheme}://${hostHeader}${target.request}` },
     target.virtualhost,
@@ -79,7 +74,7 @@ function withSni(plan: HttpPlan, servername: string | undefined): HttpPlan {
 export function planRedirect(current: HttpPlan, location: string, target: CheckTarget): HttpPlan | string {
   let url: URL;
   try {
-    url = new URL(location, `${current.scheme}://${authorityHost(current.connectHost)}:${current.connectPort}${current.path.startsWith("/") ? current.path : "/"}`);
+    url = new URL(location, `${current.scheme}://${formatHostPort(current.connectHost, current.connectPort)}${current.path.startsWith("/") ? current.path : "/"}`);
   } catch {
     return `redirect to an invalid Location ${JSON.stringify(location.slice(0, 200))}`;
   }
@@ -103,7 +98,7 @@ type Exchange =
   | { readonly kind: "failure"; readonly reason: string; readonly cause?: unknown };
 
 async function exchange(plan: HttpPlan, target: CheckTarget, signal: AbortSignal): Promise<Exchange> {
-  const origin = `${plan.scheme}://${authorityHost(plan.connectHost)}:${plan.connectPort}`;
+  const origin = `${plan.scheme}://${formatHostPort(plan.connectHost, plan.connectPort)}`;
   const tls = plan.scheme === "https" ? { rejectUnauthorized: target.tlsVerify === true, ...(plan.servername !== undefined ? { servername: plan.servername } : {}) } : {};
   // A client per exchange, no pipelining, no reuse: every check opens its own connection.
   const client = new Client(origin, {

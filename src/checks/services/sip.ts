@@ -1,13 +1,13 @@
 // service=sip (LDIRECTORD.md §2.3): an OPTIONS request over the virtual's protocol; "SIP/2.0 200 OK" is up.
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import type { CheckTarget } from "../target.js";
+import { bracketHost, type CheckTarget } from "../target.js";
 import type { CheckResult } from "../types.js";
 import { tcpExchange, udpExchange, type Decide } from "./exchange.js";
 
 /** The OPTIONS request ldirectord sends (its headers), with the Via transport matching the socket actually used. */
 export function sipOptions(login: string, transport: "UDP" | "TCP", local: { address: string; port: number }): Buffer {
-  const host = local.address.includes(":") ? `[${local.address}]` : local.address;
+  const host = bracketHost(local.address);
   const callId = randomBytes(8).toString("hex");
   const branch = `z9hG4bK${randomBytes(6).toString("hex")}`;
   return Buffer.from(
