@@ -17,6 +17,9 @@ export function createStateFileWriter(path: string, onError: (err: unknown) => v
   let pending: { readonly state: unknown } | undefined;
   let draining: Promise<void> | undefined;
   const drain = async (): Promise<void> => {
+    // Never finish synchronously: `draining ??= drain()` must be assigned before the reset below runs, or a drain
+    // that only met unchanged states would leave `draining` set forever and no write would ever start again.
+    await Promise.resolve();
     while (pending !== undefined) {
       const { state } = pending;
       pending = undefined;

@@ -1,8 +1,8 @@
 // `start`: run the daemon. Daemonizes (a detached child of the real executable, in its own session, stdio on
-// /dev/null) unless -d or supervised=yes; the parent waits for the child's readiness report and exits 0 once the
-// daemon runs, or 1 with the child's error. Already running: exit 0, start nothing.
+// /dev/null) unless -d or supervised=yes; the parent waits for the child's readiness report (over an IPC channel
+// the child then disconnects) and exits 0 once the daemon runs, or 1 with the child's error. Already running:
+// exit 0, start nothing.
 import { spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CommandContext } from "../context.js";
@@ -34,8 +34,12 @@ export async function run(ctx: CommandContext): Promise<number> {
   // The daemon itself (foreground, or the detached child reporting readiness on fd 3). Imported here so the
   // daemonizing parent does not load the checks and their client libraries (seconds inside a slow VM).
   const { AlreadyRunningError, runDaemon } = await import("../../daemon/run-daemon.js");
-  const report = isChild ? createWriteStream("", { fd: 3 }) : undefined;
-  report?.on("error", () => undefined);
+  // The readiness report goes over Node's IPC channel, which disconnect() closes cleanly (a raw inherited fd
+  // closed by a stream left the daemon's timers dead after its next child process).
+  const report = (message: { ready: number } | { error: string }): void => {
+    if (!isChild || process.send === undefined) return;
+    process.send(message, () => process.disconnect());
+  };
   if (isChild) process.chdir("/");
   try {
     return await runDaemon({
@@ -45,16 +49,14 @@ export async function run(ctx: CommandContext): Promise<number> {
       backend: ctx.options.backend,
       ...(ctx.options.ipvsadm === undefined ? {} : { ipvsadm: ctx.options.ipvsadm }),
       debug: ctx.options.debug,
-      onReady: (pid) => {
-        report?.end(`ready ${pid}\n`);
-      },
+      onReady: (pid) => report({ ready: pid }),
     });
   } catch (err) {
     if (err instanceof AlreadyRunningError) {
-      report?.end(`ready ${err.pid}\n`);
+      report({ ready: err.pid });
       return 0;
     }
-    report?.end(`error ${err instanceof Error ? err.message.replace(/\n/g, " ") : String(err)}\n`);
+    report({ error: err instanceof Error ? err.message : String(err) });
     throw err;
   }
 }
@@ -63,33 +65,27 @@ export async function run(ctx: CommandContext): Promise<number> {
 async function daemonize(ctx: CommandContext, checkinterval: number, maxTimeoutS: number): Promise<number> {
   const child = spawn(process.execPath, [BIN_PATH, ...ctx.argv], {
     detached: true,
-    stdio: ["ignore", "ignore", "ignore", "pipe"],
+    stdio: ["ignore", "ignore", "ignore", "ipc"],
     env: { ...process.env, [DAEMON_ENV]: "1" },
   });
-  const pipe = child.stdio[3] as NodeJS.ReadableStream | null;
   const boundMs = Math.min(checkinterval, 2) * 1000 + maxTimeoutS * 1000 + 20_000;
   const outcome = await new Promise<{ ok: true; pid: number } | { ok: false; message: string }>((done) => {
-    let text = "";
     const timer = setTimeout(() => done({ ok: false, message: `the daemon did not report ready within ${Math.round(boundMs / 1000)} s` }), boundMs);
-    pipe?.setEncoding("utf8");
-    pipe?.on("data", (chunk: string) => {
-      text += chunk;
-      const line = text.split("\n")[0] ?? "";
-      if (!text.includes("\n")) return;
+    child.once("message", (m: { ready?: number; error?: string }) => {
       clearTimeout(timer);
-      if (line.startsWith("ready ")) done({ ok: true, pid: Number(line.slice(6)) });
-      else done({ ok: false, message: line.replace(/^error /, "") });
+      if (typeof m.ready === "number") done({ ok: true, pid: m.ready });
+      else done({ ok: false, message: m.error ?? "unknown error" });
     });
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
-      done({ ok: false, message: text.replace(/^error /, "").trim() || `the daemon exited with ${code ?? signal} before it was ready` });
+      done({ ok: false, message: `the daemon exited with ${code ?? signal} before it was ready` });
     });
     child.once("error", (err) => {
       clearTimeout(timer);
       done({ ok: false, message: err.message });
     });
   });
-  (pipe as { destroy?: () => void } | null)?.destroy?.();
+  if (child.connected) child.disconnect();
   child.unref();
   if (outcome.ok) return 0;
   if (child.exitCode === null) child.kill("SIGTERM");
