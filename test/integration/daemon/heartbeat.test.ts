@@ -45,7 +45,7 @@ afterAll(async () => {
   await box?.cleanup();
 });
 
-describe("Heartbeat resource script: `ldirectord www start|status|stop` through a link, options from the environment", () => {
+describe("Heartbeat resource script: `ldirectord www start|status|stop` through a link, options from the environment", { timeout: 60_000 }, () => {
   it("not running: status exits 3 and Heartbeat reads 'not running'", async () => {
     const r = await cli(["www", "status"], { env: env(), argv0: link });
     expect(r.code).toBe(3);

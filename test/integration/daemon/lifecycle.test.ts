@@ -43,7 +43,7 @@ afterAll(async () => {
   else console.info(`sandbox kept: ${box.dir}`);
 });
 
-describe("daemon lifecycle (dry-run backend, real executable)", () => {
+describe("daemon lifecycle (dry-run backend, real executable)", { timeout: 60_000 }, () => {
   it("status before start: exit 3, 'not running' on stdout", async () => {
     const r = await ld("status");
     expect(r.code).toBe(3);
@@ -179,7 +179,7 @@ describe("daemon lifecycle (dry-run backend, real executable)", () => {
   });
 });
 
-describe("supervised=yes: start stays in the foreground, still writes the pid file", () => {
+describe("supervised=yes: start stays in the foreground, still writes the pid file", { timeout: 60_000 }, () => {
   it("status and stop work on a supervised daemon; its JSON log lines go to stdout", async () => {
     const { spawn } = await import("node:child_process");
     const { BIN } = await import("./helpers.js");

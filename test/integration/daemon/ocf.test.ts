@@ -48,7 +48,7 @@ afterAll(async () => {
   await box?.cleanup();
 });
 
-describe("OCF resource agent", () => {
+describe("OCF resource agent", { timeout: 120_000 }, () => {
   it("passes ocf-tester (meta-data, validate-all, monitor, start, stop, idempotent start/stop, unknown action)", async () => {
     const r = await run(OCF_TESTER, ["-n", "ldts", "-o", `configfile=${cfg}`, "-o", `binary=${BIN}`, "-o", `options=--backend dry-run --run-dir ${box.runDir}`, AGENT]);
     expect(r.out).toMatch(/ldirectord-ts passed all tests/);
