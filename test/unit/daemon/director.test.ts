@@ -290,6 +290,21 @@ describe("director reload and stop", () => {
     await director.stop();
   });
 
+  it("reload edits a changed scheduler and persistence in place (no delete/re-add, health kept)", async () => {
+    const table = new FakeTable();
+    const v = virtual(1, [real(1), real(2)], { checkinterval: 5 });
+    const { director, transitions } = make([v], table, new Set(["192.0.2.1", "192.0.2.2"]));
+    await startNow(director);
+    const t0 = transitions.length;
+    const r = await director.reload(config([virtual(1, [real(1), real(2)], { checkinterval: 5, scheduler: "rr", persistent: 300 })]));
+    expect(r.diff.changedVirtuals.map((c) => c.fields)).toEqual([["persistent", "scheduler"]]);
+    expect(r.ops).toEqual(["edit-service tcp:198.51.100.1:80 scheduler rr"]);
+    expect(table.services.get(v.key)?.persistent).toBe(300);
+    expect(table.weight(v.key, "192.0.2.1:80")).toBe(1);
+    expect(transitions.length).toBe(t0);
+    await director.stop();
+  });
+
   it("stop with cleanstop=yes removes only its virtuals with cleanstop; cleanstop=no leaves them", async () => {
     const table = new FakeTable();
     const a = virtual(1, [real(1)], { cleanstop: true });
