@@ -2,18 +2,18 @@
 import { access, chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, type Running } from "../../fixtures/servers/protocol-daemons.js";
-import { freePort, makeTempDir, socketsSettled, steadySockets } from "../../fixtures/servers/common.js";
+import { freePort, makeTempDir } from "../../fixtures/servers/common.js";
 import { startNginx, type Nginx } from "../../fixtures/servers/nginx.js";
 import { checkKey, checkTimeoutMs, runCheck } from "../../../src/checks/index.js";
 import { block, checkOf, pairOf } from "./config-helper.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 let redis4: Running;
 let redis6: Running;
 let nginx: Nginx;
 let tmp: { dir: string; remove: () => Promise<void> };
-let baseline = 0;
 
 beforeAll(async () => {
   [redis4, redis6, nginx, tmp] = await Promise.all([startRedis("127.0.0.1"), startRedis("::1"), startNginx(), makeTempDir("external")]);
@@ -21,12 +21,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([redis4?.stop(), redis6?.stop(), nginx?.stop(), tmp?.remove()]);
 });
-beforeEach(async () => {
-  baseline = await steadySockets();
-});
-afterEach(async () => {
-  expect(await socketsSettled(baseline)).toBeLessThanOrEqual(baseline);
-});
+guardSocketLeaks();
 
 describe("connect", () => {
   it("is up when the TCP connect succeeds (IPv4 and IPv6)", async () => {

@@ -1,14 +1,13 @@
 // service=dns against a real dnsmasq on loopback (UDP for udp virtuals, TCP for tcp virtuals, IPv4 and IPv6).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDnsmasq, type Running } from "../../fixtures/servers/protocol-daemons.js";
-import { freePort, openUdpSockets, socketsSettled, startPeer, startSilentServer, startUdpPeer, steadySockets, udpSettled } from "../../fixtures/servers/common.js";
+import { freePort, startPeer, startSilentServer, startUdpPeer } from "../../fixtures/servers/common.js";
 import { block, checkOf } from "./config-helper.js";
 import { hostilePeers } from "./hostile.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 let v4: Running;
 let v6: Running;
-let baseline = 0;
-let udpBaseline = 0;
 
 beforeAll(async () => {
   [v4, v6] = await Promise.all([startDnsmasq("127.0.0.1"), startDnsmasq("::1")]);
@@ -16,14 +15,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([v4?.stop(), v6?.stop()]);
 });
-beforeEach(async () => {
-  baseline = await steadySockets();
-  udpBaseline = openUdpSockets();
-});
-afterEach(async () => {
-  expect(await socketsSettled(baseline)).toBeLessThanOrEqual(baseline);
-  expect(await udpSettled(udpBaseline)).toBeLessThanOrEqual(udpBaseline);
-});
+guardSocketLeaks(["tcp", "udp"]);
 
 /** A dns check; `udp` picks the virtual's protocol (port 53 is UDP in ldirectord, so tcp needs protocol=tcp). */
 function dns(real: string, request: string, receive: string | undefined, udp: boolean) {

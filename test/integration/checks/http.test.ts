@@ -1,11 +1,11 @@
 // service=http, https, http_proxy against a real nginx on loopback (IPv4 and IPv6), plus hostile peers.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNginx, type Nginx } from "../../fixtures/servers/nginx.js";
 import { endless, freePort, garbage, resetAfter, socketsSettled, startPeer, startSilentServer, steadySockets, trickle } from "../../fixtures/servers/common.js";
 import { block, checkOf } from "./config-helper.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 let nginx: Nginx;
-let baseline = 0;
 const T = 1; // negotiatetimeout in seconds for every check here
 
 beforeAll(async () => {
@@ -14,12 +14,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await nginx?.stop();
 });
-beforeEach(async () => {
-  baseline = await steadySockets();
-});
-afterEach(async () => {
-  expect(await socketsSettled(baseline)).toBeLessThanOrEqual(baseline);
-});
+guardSocketLeaks();
 
 function http(real: string, lines: readonly string[], service = "http"): Promise<ReturnType<typeof checkOf> extends Promise<infer R> ? R : never> {
   return checkOf(block({ real, lines: ["checktype=negotiate", `service=${service}`, `negotiatetimeout=${T}`, ...lines] }));

@@ -1,15 +1,15 @@
 // service=ftp against a real vsftpd on loopback: healthy, wrong answer, wrong login, refused, silent, abort.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkFtp } from "../../../src/checks/services/ftp.js";
 import type { ProbeTarget } from "../../../src/checks/probe.js";
-import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
+import { freePort, startSilentServer } from "../../fixtures/servers/common.js";
 import { startVsftpd } from "../../fixtures/servers/part2-vsftpd.js";
 import type { Vsftpd } from "../../fixtures/servers/part2-vsftpd.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 let ftp: Vsftpd;
 let ftp6: Vsftpd;
 let silent: Awaited<ReturnType<typeof startSilentServer>>;
-let baseline = 0;
 
 beforeAll(async () => {
   ftp = await startVsftpd({ "health.txt": "status: ftp OK\n", "big.bin": "x".repeat(2 * 1024 * 1024) });
@@ -21,13 +21,7 @@ afterAll(async () => {
   await ftp?.stop();
   await ftp6?.stop();
 });
-beforeEach(async () => {
-  baseline = await steadySockets();
-});
-afterEach(async () => {
-  // No socket of the check (nor its server side) may outlive it.
-  expect(await socketsSettled(baseline)).toBeLessThanOrEqual(baseline);
-});
+guardSocketLeaks();
 
 function target(over: Partial<ProbeTarget> = {}): ProbeTarget {
   // anonymous / ldirectord@host are what the config parser fills in for service=ftp (LDIRECTORD.md §1.3).

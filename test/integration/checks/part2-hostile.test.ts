@@ -1,12 +1,13 @@
 // Hostile servers against every part-2 checker: binary garbage, a one-byte trickle, a reset mid-response.
 // Each must be down within one timeout (+500 ms), leak no socket, and raise no uncaught error.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extraServiceCheckers } from "../../../src/checks/services/extra.js";
 import type { ProbeTarget } from "../../../src/checks/probe.js";
 import type { Service } from "../../../src/config/types.js";
-import { socketsSettled, steadySockets } from "../../fixtures/servers/common.js";
+import {  } from "../../fixtures/servers/common.js";
 import { startHostileServer } from "../../fixtures/servers/part2-hostile.js";
 import type { HostileServer, Hostility } from "../../fixtures/servers/part2-hostile.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 /** Each service with the start of a greeting its real servers would send. */
 const SERVICES: ReadonlyArray<[Service, string]> = [
@@ -28,7 +29,6 @@ const KINDS: readonly Hostility[] = ["garbage", "trickle", "reset"];
 const TIMEOUT_MS = 500;
 
 const servers = new Map<string, HostileServer>();
-let baseline = 0;
 
 beforeAll(async () => {
   for (const [service, greeting] of SERVICES) for (const kind of KINDS) servers.set(`${service}/${kind}`, await startHostileServer(kind, greeting));
@@ -36,12 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([...servers.values()].map((s) => s.close()));
 });
-beforeEach(async () => {
-  baseline = await steadySockets();
-});
-afterEach(async () => {
-  expect(await socketsSettled(baseline)).toBeLessThanOrEqual(baseline);
-});
+guardSocketLeaks();
 
 const cases = SERVICES.flatMap(([service]) => KINDS.map((kind) => ({ service, kind })));
 

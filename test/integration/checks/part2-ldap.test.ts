@@ -1,15 +1,15 @@
 // service=ldap / ldaps against a real OpenLDAP slapd on loopback: anonymous and simple bind, DN receive match,
 // missing base, wrong password, refused, silent, abort; ldaps with a self-signed certificate.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkLdap } from "../../../src/checks/services/ldap.js";
 import type { ProbeTarget } from "../../../src/checks/probe.js";
-import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
+import { freePort, startSilentServer } from "../../fixtures/servers/common.js";
 import { startSlapd } from "../../fixtures/servers/part2-slapd.js";
 import type { Slapd } from "../../fixtures/servers/part2-slapd.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 let slapd: Slapd;
 let silent: Awaited<ReturnType<typeof startSilentServer>>;
-let baseline = 0;
 let startupMs = 0;
 
 beforeAll(async () => {
@@ -23,12 +23,7 @@ afterAll(async () => {
   await silent?.close();
   await slapd?.stop();
 });
-beforeEach(async () => {
-  baseline = await steadySockets();
-});
-afterEach(async () => {
-  expect(await socketsSettled(baseline)).toBeLessThanOrEqual(baseline);
-});
+guardSocketLeaks();
 
 function target(over: Partial<ProbeTarget>): ProbeTarget {
   return { host: "127.0.0.1", port: 389, request: "/ou=health,dc=example,dc=org", receive: "ou=health", login: "", passwd: "", database: "", timeoutMs: 5000, ...over };

@@ -2,10 +2,11 @@
 // healthy, a server refusing readers (400 greeting), refused, silent, abort.
 import { createRequire } from "node:module";
 import type { Socket } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkNntp } from "../../../src/checks/services/nntp.js";
 import type { ProbeTarget } from "../../../src/checks/probe.js";
-import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
+import { freePort, startSilentServer } from "../../fixtures/servers/common.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 // nntp-server is CommonJS without type definitions: describe the little we use.
 interface NntpServerLike {
@@ -36,7 +37,6 @@ async function startNntp(refuse: boolean): Promise<{ port: number; close: () => 
 let healthy: Awaited<ReturnType<typeof startNntp>>;
 let refusing: Awaited<ReturnType<typeof startNntp>>;
 let silent: Awaited<ReturnType<typeof startSilentServer>>;
-let baseline = 0;
 
 beforeAll(async () => {
   healthy = await startNntp(false);
@@ -46,12 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([healthy?.close(), refusing?.close(), silent?.close()]);
 });
-beforeEach(async () => {
-  baseline = await steadySockets();
-});
-afterEach(async () => {
-  expect(await socketsSettled(baseline)).toBeLessThanOrEqual(baseline);
-});
+guardSocketLeaks();
 
 function target(over: Partial<ProbeTarget>): ProbeTarget {
   return { host: "127.0.0.1", port: 119, request: "", receive: "", login: "", passwd: "", database: "", timeoutMs: 5000, ...over };

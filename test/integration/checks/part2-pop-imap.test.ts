@@ -1,17 +1,17 @@
 // service=pop, pops, imap, imaps against a real Dovecot on loopback (one instance for the file):
 // healthy with and without login, wrong login, refused, silent server, abort; TLS with a self-signed cert.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkImap } from "../../../src/checks/services/imap.js";
 import { checkPop } from "../../../src/checks/services/pop.js";
 import type { ProbeTarget } from "../../../src/checks/probe.js";
 import type { CheckResult } from "../../../src/checks/types.js";
-import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
+import { freePort, startSilentServer } from "../../fixtures/servers/common.js";
 import { startDovecot } from "../../fixtures/servers/part2-dovecot.js";
 import type { Dovecot } from "../../fixtures/servers/part2-dovecot.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 let dovecot: Dovecot;
 let silent: Awaited<ReturnType<typeof startSilentServer>>;
-let baseline = 0;
 let startupMs = 0;
 
 beforeAll(async () => {
@@ -25,12 +25,7 @@ afterAll(async () => {
   await silent?.close();
   await dovecot?.stop();
 });
-beforeEach(async () => {
-  baseline = await steadySockets();
-});
-afterEach(async () => {
-  expect(await socketsSettled(baseline)).toBeLessThanOrEqual(baseline);
-});
+guardSocketLeaks();
 
 function target(over: Partial<ProbeTarget>): ProbeTarget {
   return { host: "127.0.0.1", port: 0, request: "", receive: "", login: "alice", passwd: "s3cret-Pw", database: "", timeoutMs: 5000, ...over };

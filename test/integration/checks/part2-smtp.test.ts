@@ -1,10 +1,11 @@
 // service=smtp / submission against real SMTP servers (the smtp-server library, as used by Nodemailer's
 // own tests) on loopback, IPv4 and IPv6: healthy, rejecting banner, refused, silent, abort.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SMTPServer } from "smtp-server";
 import { checkSmtp } from "../../../src/checks/services/smtp.js";
 import type { ProbeTarget } from "../../../src/checks/probe.js";
-import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
+import { freePort, startSilentServer } from "../../fixtures/servers/common.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 interface Running {
   readonly port: number;
@@ -43,7 +44,6 @@ let healthy: Running;
 let healthy6: Running;
 let rejecting: Running;
 let silent: Awaited<ReturnType<typeof startSilentServer>>;
-let baseline = 0;
 
 beforeAll(async () => {
   healthy = await startSmtp("127.0.0.1", false);
@@ -54,12 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([healthy?.close(), healthy6?.close(), rejecting?.close(), silent?.close()]);
 });
-beforeEach(async () => {
-  baseline = await steadySockets();
-});
-afterEach(async () => {
-  expect(await socketsSettled(baseline)).toBeLessThanOrEqual(baseline);
-});
+guardSocketLeaks();
 
 function target(over: Partial<ProbeTarget>): ProbeTarget {
   return { host: "127.0.0.1", port: 25, request: "", receive: "", login: "", passwd: "", database: "", timeoutMs: 5000, ...over };

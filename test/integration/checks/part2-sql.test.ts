@@ -1,20 +1,20 @@
 // service=mysql against a real MariaDB and service=pgsql against a real PostgreSQL, both initialised in temp dirs
 // by the test: row returned, no rows, SQL error, wrong password, missing login/request, refused, silent, abort.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkMysql } from "../../../src/checks/services/sql-mysql.js";
 import { checkPgsql } from "../../../src/checks/services/sql-pgsql.js";
 import type { ProbeTarget } from "../../../src/checks/probe.js";
 import type { CheckResult } from "../../../src/checks/types.js";
-import { freePort, socketsSettled, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
+import { freePort, startSilentServer } from "../../fixtures/servers/common.js";
 import { startMariadb } from "../../fixtures/servers/part2-mariadb.js";
 import type { Mariadb } from "../../fixtures/servers/part2-mariadb.js";
 import { startPostgres } from "../../fixtures/servers/part2-postgres.js";
 import type { Postgres } from "../../fixtures/servers/part2-postgres.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 let mariadb: Mariadb;
 let postgres: Postgres;
 let silent: Awaited<ReturnType<typeof startSilentServer>>;
-let baseline = 0;
 
 beforeAll(async () => {
   // Both at once: their initialisation is the slow part of this file.
@@ -25,12 +25,7 @@ afterAll(async () => {
   console.log(`MariaDB: install-db ${mariadb?.initMs} ms, start ${mariadb?.startMs} ms; PostgreSQL: initdb ${postgres?.initMs} ms, start+setup ${postgres?.startMs} ms`);
   await Promise.all([silent?.close(), mariadb?.stop(), postgres?.stop()]);
 }, 60_000);
-beforeEach(async () => {
-  baseline = await steadySockets();
-});
-afterEach(async () => {
-  expect(await socketsSettled(baseline)).toBeLessThanOrEqual(baseline);
-});
+guardSocketLeaks();
 
 type Check = (t: ProbeTarget, signal: AbortSignal) => Promise<CheckResult>;
 const engines: ReadonlyArray<{ name: "mysql" | "pgsql"; check: Check; port: () => number; wrongPassword: RegExp; badSql: RegExp; noDb: RegExp }> = [

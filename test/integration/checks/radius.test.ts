@@ -1,12 +1,12 @@
 // service=radius against a real FreeRADIUS (Debian's configuration plus one user), IPv4 and IPv6.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFreeradius, type Running } from "../../fixtures/servers/protocol-daemons.js";
-import { freePort, openUdpSockets, startUdpPeer, udpSettled } from "../../fixtures/servers/common.js";
+import { freePort, startUdpPeer } from "../../fixtures/servers/common.js";
 import { block, checkOf } from "./config-helper.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 let v4: Running;
 let v6: Running;
-let udpBaseline = 0;
 
 beforeAll(async () => {
   [v4, v6] = await Promise.all([startFreeradius("127.0.0.1"), startFreeradius("::1")]);
@@ -14,12 +14,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([v4?.stop(), v6?.stop()]);
 });
-beforeEach(() => {
-  udpBaseline = openUdpSockets();
-});
-afterEach(async () => {
-  expect(await udpSettled(udpBaseline)).toBeLessThanOrEqual(udpBaseline);
-});
+guardSocketLeaks(["udp"]);
 
 function radius(real: string, login: string, passwd: string, secret = "testing123") {
   const v6 = real.startsWith("[");

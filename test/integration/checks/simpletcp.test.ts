@@ -1,13 +1,13 @@
 // service=simpletcp against a real redis-server (PING → +PONG), IPv4 and IPv6, plus hostile peers.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, type Running } from "../../fixtures/servers/protocol-daemons.js";
-import { freePort, socketsSettled, startPeer, startSilentServer, steadySockets } from "../../fixtures/servers/common.js";
+import { freePort, startPeer, startSilentServer } from "../../fixtures/servers/common.js";
 import { block, checkOf } from "./config-helper.js";
 import { hostilePeers } from "./hostile.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 let v4: Running;
 let v6: Running;
-let baseline = 0;
 
 beforeAll(async () => {
   [v4, v6] = await Promise.all([startRedis("127.0.0.1"), startRedis("::1")]);
@@ -15,12 +15,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([v4?.stop(), v6?.stop()]);
 });
-beforeEach(async () => {
-  baseline = await steadySockets();
-});
-afterEach(async () => {
-  expect(await socketsSettled(baseline)).toBeLessThanOrEqual(baseline);
-});
+guardSocketLeaks();
 
 function simpletcp(real: string, receive: string) {
   return checkOf(block({ real, lines: ["checktype=negotiate", "service=simpletcp", "negotiatetimeout=1", 'request="PING\\n"', `receive="${receive}"`] }));

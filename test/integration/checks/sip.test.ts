@@ -1,16 +1,15 @@
 // service=sip against a real SIPp UAS answering OPTIONS, over UDP and TCP, IPv4 and IPv6.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSipp, type Running } from "../../fixtures/servers/protocol-daemons.js";
-import { freePort, socketsSettled, startPeer, startSilentServer, startUdpPeer, steadySockets, udpSettled, openUdpSockets } from "../../fixtures/servers/common.js";
+import { freePort, startPeer, startSilentServer, startUdpPeer } from "../../fixtures/servers/common.js";
 import { block, checkOf } from "./config-helper.js";
 import { hostilePeers } from "./hostile.js";
+import { guardSocketLeaks } from "./leak-guard.js";
 
 let udp4: Running;
 let udp6: Running;
 let tcp4: Running;
 let busy: Running;
-let baseline = 0;
-let udpBaseline = 0;
 
 beforeAll(async () => {
   [udp4, udp6, tcp4, busy] = await Promise.all([
@@ -23,14 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([udp4?.stop(), udp6?.stop(), tcp4?.stop(), busy?.stop()]);
 });
-beforeEach(async () => {
-  baseline = await steadySockets();
-  udpBaseline = openUdpSockets();
-});
-afterEach(async () => {
-  expect(await socketsSettled(baseline)).toBeLessThanOrEqual(baseline);
-  expect(await udpSettled(udpBaseline)).toBeLessThanOrEqual(udpBaseline);
-});
+guardSocketLeaks(["tcp", "udp"]);
 
 function sip(real: string, udp: boolean) {
   const v6 = real.startsWith("[");
