@@ -33,6 +33,11 @@ export class AlreadyRunningError extends LdError {
   }
 }
 
+function positiveInt(text: string | undefined): number | undefined {
+  const n = Number(text);
+  return text !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 /** Run until a stop signal; resolves to the exit code. Throws (before onReady) when start-up fails. */
 export async function runDaemon(o: DaemonOptions): Promise<number> {
   let config = o.config;
@@ -136,7 +141,20 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
     });
     const planChanges = await loadPlanner();
     ops = createOperations(config, { logger });
-    director = createDirector({ config, backend, logger, hooks: ops.hooks, planChanges, logTransitions: false, onChange: writeState });
+    // Tunables without a config directive (ldirectord has none): the cap on checks in flight and the rise count.
+    const concurrency = positiveInt(process.env.LDIRECTORD_TS_MAX_CHECKS);
+    const rise = positiveInt(process.env.LDIRECTORD_TS_RISE);
+    director = createDirector({
+      config,
+      backend,
+      logger,
+      hooks: ops.hooks,
+      planChanges,
+      logTransitions: false,
+      onChange: writeState,
+      ...(concurrency === undefined ? {} : { concurrency }),
+      ...(rise === undefined ? {} : { rise }),
+    });
     logger.info({ config: config.file, backend: backend.name, pid: process.pid }, `starting ldirectord-ts for ${config.file} (backend ${backend.name})`);
     await director.start();
   } catch (err) {
