@@ -4,9 +4,9 @@
 import { connect } from "node:net";
 import mysql from "mysql2";
 import type { CheckResult } from "../types.js";
-import { ProbeFailure, describeError, hostPort, runProbe } from "../probe.js";
+import { ProbeFailure, describeError, runProbe } from "../probe.js";
 import type { ProbeTarget } from "../probe.js";
-import { requireSqlSettings, sqlQuery, sqlStep } from "./sql-requirements.js";
+import { requireSqlSettings, sqlQuery, sqlRowsVerdict, sqlStep, sqlWhere } from "./sql-requirements.js";
 
 /** Rows a mysql2 result stands for: a SELECT's row count, else the affected rows (DBI's `$sth->rows`). */
 export function mysqlRowCount(result: unknown): number {
@@ -17,8 +17,7 @@ export function mysqlRowCount(result: unknown): number {
 
 /** Check a MySQL/MariaDB server. */
 export async function checkMysql(target: ProbeTarget, signal: AbortSignal): Promise<CheckResult> {
-  const where = `${hostPort(target.host, target.port)}${target.database === "" ? "" : `/${target.database}`}`;
-  return runProbe(where, target.timeoutMs, signal, [target.passwd], async (probe) => {
+  return runProbe(sqlWhere(target), target.timeoutMs, signal, [target.passwd], async (probe) => {
     requireSqlSettings("mysql", target);
     probe.step = `connect as ${target.login}`;
     const socket = connect({ host: target.host, port: target.port });
@@ -50,8 +49,7 @@ export async function checkMysql(target: ProbeTarget, signal: AbortSignal): Prom
       });
       queried = true;
       const rows = mysqlRowCount(result);
-      if (rows < 1) throw new ProbeFailure(probe.step, "returned no rows");
-      return `${probe.step}: ${rows} row${rows === 1 ? "" : "s"}`;
+      return sqlRowsVerdict(probe.step, rows);
     } finally {
       probe.signal.removeEventListener("abort", onAbort);
       // A polite COM_QUIT only after a completed query (after an error mysql2 may never call end()'s callback),

@@ -3,9 +3,9 @@
 // socket that is still connecting or running a query.
 import pg from "pg";
 import type { CheckResult } from "../types.js";
-import { ProbeFailure, describeError, hostPort, runProbe } from "../probe.js";
+import { ProbeFailure, describeError, runProbe } from "../probe.js";
 import type { ProbeTarget } from "../probe.js";
-import { requireSqlSettings, sqlQuery, sqlStep } from "./sql-requirements.js";
+import { requireSqlSettings, sqlQuery, sqlRowsVerdict, sqlStep, sqlWhere } from "./sql-requirements.js";
 
 /** A pg error with its SQLSTATE, which names the failure class (28P01 = wrong password, 3D000 = no database). */
 function pgReason(err: unknown): string {
@@ -16,8 +16,7 @@ function pgReason(err: unknown): string {
 
 /** Check a PostgreSQL server. An empty database is the login's own database, as libpq (and DBD::Pg) do. */
 export async function checkPgsql(target: ProbeTarget, signal: AbortSignal): Promise<CheckResult> {
-  const where = `${hostPort(target.host, target.port)}${target.database === "" ? "" : `/${target.database}`}`;
-  return runProbe(where, target.timeoutMs, signal, [target.passwd], async (probe) => {
+  return runProbe(sqlWhere(target), target.timeoutMs, signal, [target.passwd], async (probe) => {
     requireSqlSettings("pgsql", target);
     const client = new pg.Client({
       host: target.host,
@@ -44,8 +43,7 @@ export async function checkPgsql(target: ProbeTarget, signal: AbortSignal): Prom
         throw new ProbeFailure(probe.step, pgReason(err), { cause: err });
       });
       const rows = result.rowCount ?? result.rows.length;
-      if (rows < 1) throw new ProbeFailure(probe.step, "returned no rows");
-      return `${probe.step}: ${rows} row${rows === 1 ? "" : "s"}`;
+      return sqlRowsVerdict(probe.step, rows);
     } finally {
       probe.signal.removeEventListener("abort", onAbort);
       // Not awaited: the verdict is known, and a server slow to say goodbye must not turn it into a timeout.

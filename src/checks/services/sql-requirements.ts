@@ -1,5 +1,6 @@
-// What an SQL check (mysql, pgsql) needs from the configuration, checked before any connection is made.
-import { ProbeFailure } from "../probe.js";
+// What an SQL check (mysql, pgsql) needs from the configuration, checked before any connection is made, and the
+// wording both use for where they talk and what the rows say.
+import { ProbeFailure, hostPort } from "../probe.js";
 import type { ProbeTarget } from "../probe.js";
 
 /**
@@ -19,6 +20,17 @@ export function requireSqlSettings(service: "mysql" | "pgsql", target: ProbeTarg
  */
 export function sqlQuery(request: string): string {
   return request.startsWith("/*") ? request.trim() : request.replace(/^\//, "").trim();
+}
+
+/** Where an SQL check talks, as messages name it: `host:port/database` (no `/database` when none is set). */
+export function sqlWhere(target: ProbeTarget): string {
+  return `${hostPort(target.host, target.port)}${target.database === "" ? "" : `/${target.database}`}`;
+}
+
+/** The verdict on a query's row count: up with "STEP: N rows", down (a ProbeFailure of `step`) on none. */
+export function sqlRowsVerdict(step: string, rows: number): string {
+  if (rows < 1) throw new ProbeFailure(step, "returned no rows");
+  return `${step}: ${rows} row${rows === 1 ? "" : "s"}`;
 }
 
 /** The query named as in messages: `SELECT 1 on 127.0.0.1:3306/db` reads as the step that failed. */
