@@ -58,8 +58,8 @@ function table(t) {
 export function renderTable(r) {
   const out = [];
   if (r.machine) out.push(`Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memGb} GB, Linux ${r.machine.kernel}, Node ${r.machine.node}; load average ${r.machine.loadAvg1 ?? "?"} at start; commit ${r.machine.commit ?? "?"}; ${r.machine.at}`);
-  if (r.host) out.push(`\n### Host: ldirectord-ts --backend dry-run, HTTP negotiate every 1 s against one nginx on N loopback ports (median of ${r.host.runs} runs)\n\n${host(r.host)}\n\nGap lag: time between two checks of the same real as nginx saw them, minus the 1 s interval (includes the check's own duration). Scheduler lag: the daemon's own histogram (actual − scheduled start, bucket upper bound).`);
-  if (r.lab) out.push(`\n### Lab kernel (user-mode Linux 6.1, real IPVS), side by side (medians)\n\n${lab(r.lab)}`);
+  if (r.host) out.push(`\n### Host: ldirectord-ts --backend dry-run, HTTP negotiate every 1 s against one nginx on N loopback ports (median of ${r.host.runs} runs)\n\n${host(r.host)}\n\nGap lag: time between two checks of the same real as nginx saw them, minus the 1 s interval (includes the check's own duration). Scheduler lag: the daemon's own histogram (actual − scheduled start, bucket upper bound), cumulative since start-up as last written to its state file.`);
+  if (r.lab) out.push(`\n### Lab kernel (user-mode Linux 6.1, real IPVS), side by side (medians; detection: p50/p99 of the trials; "÷ ours" above 1 means ldirectord-ts is better)\n\n${lab(r.lab)}`);
   if (r.table) out.push(`\n### Table writes\n\n${table(r.table)}`);
   if (r.skipped?.length) out.push(`\nSkipped:\n${r.skipped.map((s) => `- ${s}`).join("\n")}`);
   return out.join("\n");
