@@ -53,7 +53,7 @@ while [ $i -le "$TRIALS" ]; do
   if want rejoin || [ $i -lt "$TRIALS" ]; then
     # Step 4: the old active node comes back (Heartbeat restarted on it, as after a reboot): with auto_failback
     # off it stays standby; the active table must not flap and the returning node must not start the director.
-    before=$(ip netns exec $standby ipvsadm -Ln | grep -- '->' | sort)
+    before=$(fo_table $standby)
     log "trial $i: $active stops Heartbeat (as a reboot would), comes back on the LAN and starts it again"
     fo_hb_stop $active
     fo_until 60000 fo_hb_not_running $active >/dev/null || die "heartbeat on $active did not stop"
@@ -63,7 +63,7 @@ while [ $i -le "$TRIALS" ]; do
     # Sample the active table and the returning node's VIP for 14 s (longer than initdead): any change is a flap.
     flaps=0; vipback=0; s=0
     while [ $s -lt 70 ]; do
-      now=$(ip netns exec $standby ipvsadm -Ln | grep -- '->' | sort)
+      now=$(fo_table $standby)
       [ "$now" = "$before" ] || flaps=$((flaps + 1))
       fo_has_vip $active && vipback=$((vipback + 1))
       sleep 0.2; s=$((s + 1))

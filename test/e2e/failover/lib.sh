@@ -107,6 +107,9 @@ fo_reals() { ip netns exec "$1" ipvsadm -Ln 2>/dev/null | grep -c -- '->.*Route\
 # fo_services NODE: the number of virtual services in NODE's IPVS table.
 fo_services() { ip netns exec "$1" ipvsadm -Ln 2>/dev/null | grep -c '^TCP\|^UDP\|^FWM' ; }
 
+# fo_table NODE: NODE's IPVS table without counters (services, reals, forwarding, weights), for flap detection.
+fo_table() { ip netns exec "$1" ipvsadm -S -n 2>/dev/null | sort; }
+
 # fo_until MAXMS CMD...: bounded wait for CMD to succeed; prints ms waited.
 fo_until() {
   max=$1; shift; start=$(now_ms); n=0
