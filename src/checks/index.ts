@@ -7,6 +7,7 @@ import { startDeadline } from "./deadline.js";
 import { checkExternal } from "./external.js";
 import { checkPing } from "./ping.js";
 import { serviceChecker } from "./registry.js";
+import { preloadChecker } from "./lazy.js";
 import { checkPort, checkTarget, type CheckTarget, type ServiceChecker } from "./target.js";
 import type { CheckResult } from "./types.js";
 
@@ -122,7 +123,6 @@ export function checkLabel(virtual: VirtualService): string {
  * checktype `on` resolves ok at once; `off` resolves ok=false "checktype=off" (the scheduler does not call it).
  */
 export async function runCheck(virtual: VirtualService, real: RealServer, options: RunCheckOptions = {}): Promise<CheckResult> {
-  const started = performance.now();
   const phase = options.phase ?? "negotiate";
   const probe = probeOf(virtual, phase);
   if (probe === "on") return { ok: true, message: "checktype=on: not checked, always up", durationMs: 0 };
@@ -131,6 +131,9 @@ export async function runCheck(virtual: VirtualService, real: RealServer, option
   const target: CheckTarget = checkTarget(virtual, real, timeoutMs);
   const checker = checkerOf(probe, virtual);
   if (checker === undefined) return { ok: false, message: `${target.describe()}: no checker`, durationMs: 0 };
+  // The checker's module is imported before the clock starts: loading code is not the real server's time.
+  await preloadChecker(checker);
+  const started = performance.now();
   const deadline = startDeadline(timeoutMs, options.signal);
   let guard: NodeJS.Timeout | undefined;
   try {

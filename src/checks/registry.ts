@@ -2,11 +2,7 @@
 import type { Service } from "../config/types.js";
 import { performance } from "node:perf_hooks";
 import { extraServiceCheckers } from "./services/extra.js";
-import { checkDns } from "./services/dns.js";
-import { checkHttp } from "./services/http.js";
-import { checkRadius } from "./services/radius.js";
-import { checkSimpletcp } from "./services/simpletcp.js";
-import { checkSip } from "./services/sip.js";
+import { lazyChecker } from "./lazy.js";
 import type { CheckTarget, ServiceChecker } from "./target.js";
 import type { CheckResult } from "./types.js";
 
@@ -14,15 +10,17 @@ import type { CheckResult } from "./types.js";
 export const checkNone: ServiceChecker = (target) =>
   Promise.resolve({ ok: true, message: `service=none: ${target.describe()} not probed, always up`, durationMs: 0 });
 
+const checkHttp = lazyChecker<CheckTarget>(async () => (await import("./services/http.js")).checkHttp);
+
 const BUILTIN: Partial<Record<Service, ServiceChecker>> = {
   none: checkNone,
   http: checkHttp,
   https: checkHttp,
   http_proxy: checkHttp,
-  simpletcp: checkSimpletcp,
-  dns: checkDns,
-  sip: checkSip,
-  radius: checkRadius,
+  simpletcp: lazyChecker<CheckTarget>(async () => (await import("./services/simpletcp.js")).checkSimpletcp),
+  dns: lazyChecker<CheckTarget>(async () => (await import("./services/dns.js")).checkDns),
+  sip: lazyChecker<CheckTarget>(async () => (await import("./services/sip.js")).checkSip),
+  radius: lazyChecker<CheckTarget>(async () => (await import("./services/radius.js")).checkRadius),
 };
 
 /** The checker of every service; built-ins win over extras only where both exist (they never should). */

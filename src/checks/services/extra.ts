@@ -3,33 +3,32 @@
 import type { Service } from "../../config/types.js";
 import type { CheckResult } from "../types.js";
 import type { ProbeTarget } from "../probe.js";
-import { checkFtp } from "./ftp.js";
-import { checkImap } from "./imap.js";
-import { checkLdap } from "./ldap.js";
-import { checkNntp } from "./nntp.js";
-import { checkOracle } from "./oracle.js";
-import { checkPop } from "./pop.js";
-import { checkSmtp } from "./smtp.js";
-import { checkMysql } from "./sql-mysql.js";
-import { checkPgsql } from "./sql-pgsql.js";
+import { lazyChecker } from "../lazy.js";
 
 /** A part-2 checker: takes the subset of CheckTarget it reads (any CheckTarget fits), so tests can call it directly. */
 type PartTwoChecker = (target: ProbeTarget, signal: AbortSignal) => Promise<CheckResult>;
 
+// Each module (and its client library) is imported on first use; see ../lazy.ts.
+const ftp = lazyChecker<ProbeTarget>(async () => (await import("./ftp.js")).checkFtp);
+const smtp = lazyChecker<ProbeTarget>(async () => (await import("./smtp.js")).checkSmtp);
+const pop = (tls: boolean) => lazyChecker<ProbeTarget>(async () => { const { checkPop } = await import("./pop.js"); return (t, s) => checkPop(t, s, tls); });
+const imap = (tls: boolean) => lazyChecker<ProbeTarget>(async () => { const { checkImap } = await import("./imap.js"); return (t, s) => checkImap(t, s, tls); });
+const ldap = (tls: boolean) => lazyChecker<ProbeTarget>(async () => { const { checkLdap } = await import("./ldap.js"); return (t, s) => checkLdap(t, s, tls); });
+
 /** Checkers for the services of part 2, keyed by service; a service missing here is reported unsupported. */
 export const extraServiceCheckers: Partial<Record<Service, PartTwoChecker>> = {
-  ftp: checkFtp,
+  ftp,
   // submission is SMTP on port 587: same greeting and EHLO, no AUTH or STARTTLS (as ldirectord).
-  smtp: checkSmtp,
-  submission: checkSmtp,
-  pop: (target, signal) => checkPop(target, signal, false),
-  pops: (target, signal) => checkPop(target, signal, true),
-  imap: (target, signal) => checkImap(target, signal, false),
-  imaps: (target, signal) => checkImap(target, signal, true),
-  nntp: checkNntp,
-  ldap: (target, signal) => checkLdap(target, signal, false),
-  ldaps: (target, signal) => checkLdap(target, signal, true),
-  mysql: checkMysql,
-  pgsql: checkPgsql,
-  oracle: checkOracle,
+  smtp,
+  submission: smtp,
+  pop: pop(false),
+  pops: pop(true),
+  imap: imap(false),
+  imaps: imap(true),
+  nntp: lazyChecker<ProbeTarget>(async () => (await import("./nntp.js")).checkNntp),
+  ldap: ldap(false),
+  ldaps: ldap(true),
+  mysql: lazyChecker<ProbeTarget>(async () => (await import("./sql-mysql.js")).checkMysql),
+  pgsql: lazyChecker<ProbeTarget>(async () => (await import("./sql-pgsql.js")).checkPgsql),
+  oracle: lazyChecker<ProbeTarget>(async () => (await import("./oracle.js")).checkOracle),
 };
