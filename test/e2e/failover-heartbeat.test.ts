@@ -61,7 +61,9 @@ describe("two directors under Heartbeat (haresources, auto_failback off)", () =>
     const trials = stepResults(results, "failover");
     expect(trials.length).toBe(TRIALS);
     for (const t of trials) {
-      expect(t).toMatchObject({ new_vip: "1", new_reals: "2", bodies: "rs1 rs2", dead_seen: "1" });
+      expect(t).toMatchObject({ new_vip: "1", new_reals: "2", bodies: "rs1 rs2" });
+      // Heartbeat itself declared the peer dead (the takeover is the engine's, not a side effect of the test).
+      expect(Number(t["dead_seen"])).toBeGreaterThanOrEqual(1);
       expect(Number(t["failover_ms"])).toBeGreaterThan(0);
       expect(Number(t["failover_ms"])).toBeLessThan(120_000);
     }
