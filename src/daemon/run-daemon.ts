@@ -51,8 +51,12 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
   const state = createStateFileWriter(o.stateFile, (err) => logger.warn({ err: String(err) }, `state file ${o.stateFile} not written`));
   const startedAt = new Date().toISOString();
   const writeState = (): void => {
-    if (director !== undefined) void state.write({ pid: process.pid, startedAt, backend: o.backend, ...director.status() });
+    // A thunk: the writer builds the snapshot only when a write starts, not once per coalesced change (bench-found).
+    const d = director;
+    if (d !== undefined) void state.write(() => ({ pid: process.pid, startedAt, backend: o.backend, ...d.status() }));
   };
+  // Once the 2 s timer runs, changes are not written one by one: the timer picks them up (bench-found).
+  let periodicState = false;
   let stopRequested: ((signal: string) => void) | undefined;
   const stopped = new Promise<string>((resolve) => (stopRequested = resolve));
   let stopping = false;
@@ -151,7 +155,9 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
       hooks: ops.hooks,
       planChanges,
       logTransitions: false,
-      onChange: writeState,
+      onChange: () => {
+        if (!periodicState) writeState();
+      },
       ...(concurrency === undefined ? {} : { concurrency }),
       ...(rise === undefined ? {} : { rise }),
     });
@@ -171,6 +177,7 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
   }
   writeState();
   const stateTimer = setInterval(writeState, 2000);
+  periodicState = true;
   const digest = await fileDigest(config.file);
   if ((config.globals.autoreload || config.globals.callback !== undefined) && digest !== undefined) {
     watcher = watchConfig(config.file, digest, (err) => logger.warn({ err: String(err) }, `watching ${config.file}: ${String(err)}`), () => {
