@@ -43,14 +43,14 @@ const logger = pino({ level: "info" }, pino.destination({ dest: path.join(dir, "
 const backend = standIn ? standIns.memoryBackend() : await ipvs.createBackend("memory", { log: () => undefined });
 const stateFile = path.join(dir, "state.json");
 let onChange;
-if (stateMode === "daemon") {
+if (stateMode === "daemon" || stateMode === "coalesce") {
   const { createStateFileWriter } = await import(new URL("daemon/state-file.js", dist));
   const w = createStateFileWriter(stateFile, () => undefined);
-  onChange = () => void w.write({ pid: process.pid, ...director.status() });
-} else if (stateMode === "coalesce") {
-  const { createCoalescingStateWriter } = await import("./coalescing-state-writer.mjs");
-  const w = createCoalescingStateWriter(stateFile, () => undefined);
-  onChange = () => void w.write(() => ({ pid: process.pid, ...director.status() }));
+  // "daemon": a snapshot built on every change; "coalesce": built only when a write starts (what the daemon does now).
+  onChange =
+    stateMode === "daemon"
+      ? () => void w.write({ pid: process.pid, ...director.status() })
+      : () => void w.write(() => ({ pid: process.pid, ...director.status() }));
 }
 const director = createDirector({
   ...(onChange === undefined ? {} : { onChange }),
