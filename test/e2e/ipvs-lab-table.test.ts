@@ -2,20 +2,13 @@
 // kernel table as `ipvsadm -S -n` and /proc/net/ip_vs print it, not on the program's idea of it.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cleanLab, LAB_REPO, labResults, runInLab, type LabResult } from "./lab/harness.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cleanLabAfterPassing, LAB_REPO, labResults, runInLab, type LabResult } from "./lab/harness.js";
 import { procTable } from "./lab/ipvs-proc.js";
 
 let lab: LabResult;
 let res: Record<string, string>;
-let anyFailed = false;
-afterEach((ctx) => {
-  if (ctx.task.result?.state === "fail") anyFailed = true;
-});
-// The run's folder (kernel table snapshots, scenario logs) is kept when something failed, for inspection.
-afterAll(async () => {
-  if (lab !== undefined && !anyFailed) await cleanLab(lab);
-});
+cleanLabAfterPassing(() => lab);
 const file = (name: string) => readFileSync(path.join(lab.outDir, name), "utf8");
 const saveLines = (name: string) => file(`${name}.save`).split("\n").filter(Boolean).sort();
 

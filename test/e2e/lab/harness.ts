@@ -31,6 +31,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, afterEach } from "vitest";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -244,6 +245,21 @@ export async function runInLab(opts: LabRunOptions): Promise<LabResult> {
 /** Remove a run's output folder (call it when the test passed; keep it on failure for inspection). */
 export async function cleanLab(result: { readonly outDir: string }): Promise<void> {
   await rm(result.outDir, { recursive: true, force: true });
+}
+
+/**
+ * Register hooks that remove the lab run's folder after the test file, unless one of its tests failed: then the
+ * folder (kernel table snapshots, scenario logs) is kept for inspection. `current` returns the run, once booted.
+ */
+export function cleanLabAfterPassing(current: () => { readonly outDir: string } | undefined): void {
+  let anyFailed = false;
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === "fail") anyFailed = true;
+  });
+  afterAll(async () => {
+    const lab = current();
+    if (lab !== undefined && !anyFailed) await cleanLab(lab);
+  });
 }
 
 /** `RESULT key=value …` lines (as lib.sh's lab_result prints them) parsed into one record, later keys win. */
